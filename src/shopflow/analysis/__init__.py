@@ -1,0 +1,1 @@
+"""Pure, frame-driven analysis: lines, zones, dwell, groups, visitors and heatmap."""

@@ -1,0 +1,201 @@
+"""The `shopflow` command: analyse a video now; serve, bridge, db and backup as they land."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from shopflow import __version__
+from shopflow.analysis.report import AnalysisReport
+from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
+from shopflow.config.settings import Settings
+from shopflow.domain.geometry import GeometryError
+from shopflow.pipeline.analyze import analyze_source
+from shopflow.pipeline.sources import SourceError
+from shopflow.vision.detector import YoloOnnxDetector
+from shopflow.vision.model_files import ModelError, resolve_model
+
+app = typer.Typer(
+    help="ShopFlow: people-flow analytics for physical stores.", no_args_is_help=True, add_completion=False
+)
+err = Console(stderr=True)
+out = Console()
+
+
+class CliError(Exception):
+    """A mistake the user can fix: printed as one line, exit status 2."""
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def load_settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        key = ".".join(str(p) for p in first["loc"]).upper()
+        raise CliError(f"setting {key}: {first['msg']} (got {first.get('input')!r})") from None
+
+
+@app.callback()
+def main_options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the engine does.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def version() -> None:
+    """Print ShopFlow's version."""
+    out.print(__version__)
+
+
+@app.command()
+def analyze(
+    video: Annotated[str, typer.Argument(help="Video file, rtsp:// or http:// URL, or webcam index.")],
+    line: Annotated[
+        list[str] | None, typer.Option("--line", help="Counting line NAME:x1,y1,x2,y2 (fractions 0..1).")
+    ] = None,
+    zone: Annotated[
+        list[str] | None, typer.Option("--zone", help="Zone NAME:x1,y1;x2,y2;x3,y3... (fractions 0..1).")
+    ] = None,
+    fps: Annotated[float | None, typer.Option("--fps", help="Frames per second to analyse (default: all).")] = None,
+    imgsz: Annotated[int | None, typer.Option("--imgsz", help="Detector input size, 320..1280.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="Write an annotated MP4 video here.")] = None,
+    no_motion_gate: Annotated[
+        bool, typer.Option("--no-motion-gate", help="Run the detector on every sampled frame.")
+    ] = False,
+) -> None:
+    """Count, track and time people in a video file or camera stream."""
+    try:
+        report = _analyze(video, line or [], zone or [], fps, imgsz, annotate, no_motion_gate)
+    except (CliError, GeometryError, SourceError, ModelError) as error:
+        fail(str(error))
+        return
+    _print_report(report)
+    if json_out is not None:
+        try:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            fail(f"cannot write {json_out}: {error.strerror}")
+
+
+def _analyze(
+    video: str,
+    line_specs: list[str],
+    zone_specs: list[str],
+    fps: float | None,
+    imgsz: int | None,
+    annotate: Path | None,
+    no_motion_gate: bool,
+) -> AnalysisReport:
+    from dataclasses import replace
+
+    from shopflow.pipeline.engine import EngineSettings
+
+    settings = load_settings()
+    lines = [parse_line(spec) for spec in line_specs]
+    zones = [parse_zone(spec) for spec in zone_specs]
+    check_unique_names(lines, zones)
+    if fps is not None and not 0 < fps <= 120:
+        raise CliError(f"--fps must be between 0 and 120, got {fps:g}")
+    size = imgsz or settings.yolo_imgsz
+    if not 320 <= size <= 1280 or size % 32:
+        raise CliError(f"--imgsz must be a multiple of 32 from 320 to 1280, got {size}")
+    engine_settings = EngineSettings()
+    engine_settings = replace(
+        engine_settings,
+        tracker=replace(engine_settings.tracker, high_confidence=settings.yolo_confidence),
+        motion=replace(engine_settings.motion, enabled=not no_motion_gate),
+    )
+    detector = YoloOnnxDetector(
+        resolve_model(settings.yolo_model),
+        imgsz=size,
+        # The tracker's second stage needs the weak boxes too; YOLO_CONFIDENCE decides who is a person.
+        confidence=min(engine_settings.tracker.low_confidence, settings.yolo_confidence),
+        threads=settings.yolo_threads,
+    )
+    with Progress(
+        TextColumn("analysing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("frames", total=None)
+
+        def on_progress(done: int, total: int | None) -> None:
+            progress.update(task, completed=done, total=total)
+
+        return analyze_source(
+            video,
+            detector.detect,
+            lines=lines,
+            zones=zones,
+            sample_fps=fps,
+            settings=engine_settings,
+            annotate_to=annotate,
+            on_progress=on_progress,
+        )
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f} s"
+
+
+def _print_report(report: AnalysisReport) -> None:
+    if report.lines:
+        table = Table(title="Lines")
+        for column in ("line", "in", "out"):
+            table.add_column(column, justify="left" if column == "line" else "right")
+        for name, counts in report.lines.items():
+            table.add_row(name, str(counts["in"]), str(counts["out"]))
+        out.print(table)
+    if report.zones:
+        table = Table(title="Zones")
+        for column in ("zone", "visits", "mean dwell", "median dwell", "peak occupancy"):
+            table.add_column(column, justify="left" if column == "zone" else "right")
+        for name, zone in report.zones.items():
+            table.add_row(
+                name, str(zone.visits), _seconds(zone.mean_dwell), _seconds(zone.median_dwell), str(zone.peak_occupancy)
+            )
+        out.print(table)
+    out.print(f"unique visitors: {report.unique_visitors}")
+    out.print(f"groups: {report.groups}")
+    out.print(f"potential customers: {report.potential_customers}")
+    out.print(f"peak people in view: {report.peak_people}")
+    out.print(
+        f"frames analysed: {report.frames} ({report.video_seconds:.1f} s of video) in "
+        f"{report.processing_seconds:.1f} s: {report.frames_per_second:.1f} frames/s, "
+        f"{report.realtime_factor:.1f}x real time"
+    )
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

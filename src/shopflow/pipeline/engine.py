@@ -1,0 +1,86 @@
+"""One camera's analysis engine: frame -> motion gate -> detector -> tracker -> scene. The one code path
+behind `shopflow analyze`, `shopflow serve` and `shopflow bridge`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from shopflow.analysis.scene import SceneAnalyzer, SceneSettings, SceneUpdate
+from shopflow.domain.events import Event
+from shopflow.domain.geometry import CountingLine, Zone
+from shopflow.domain.people import Detections, TrackedPerson
+from shopflow.pipeline.motion import MotionGate, MotionSettings
+from shopflow.pipeline.sources import Frame
+from shopflow.pipeline.timings import StageTimings
+from shopflow.vision.detector import Image
+from shopflow.vision.tracker import PersonTracker, TrackerSettings
+
+DetectFn = Callable[[Image], Detections]
+# Decides who is staff (face recognition, later); receives the frame and the tracked people, returns them
+# with their kind set.
+StaffClassifier = Callable[[Image, list[TrackedPerson]], list[TrackedPerson]]
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    tracker: TrackerSettings = field(default_factory=TrackerSettings)
+    scene: SceneSettings = field(default_factory=SceneSettings)
+    motion: MotionSettings = field(default_factory=MotionSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class FrameResult:
+    frame: Frame
+    update: SceneUpdate
+    detected: bool  # False when the motion gate skipped the detector
+
+
+class CameraEngine:
+    """Feed it sampled frames in time order; it returns what each frame changed."""
+
+    def __init__(
+        self,
+        frame_width: int,
+        frame_height: int,
+        detect: DetectFn,
+        *,
+        lines: Sequence[CountingLine] = (),
+        zones: Sequence[Zone] = (),
+        settings: EngineSettings | None = None,
+        staff: StaffClassifier | None = None,
+        timings: StageTimings | None = None,
+    ) -> None:
+        self.settings = settings or EngineSettings()
+        self._detect = detect
+        self._staff = staff
+        self.gate = MotionGate(self.settings.motion)
+        self.tracker = PersonTracker(self.settings.tracker)
+        self.scene = SceneAnalyzer(frame_width, frame_height, lines, zones, self.settings.scene)
+        self.timings = timings or StageTimings()
+        self._people: list[TrackedPerson] = []
+        self.frames = 0
+        self.detector_runs = 0
+
+    def process(self, frame: Frame) -> FrameResult:
+        self.frames += 1
+        with self.timings.measure("motion"):
+            detect = self.gate.should_detect(frame.image, frame.timestamp)
+        if detect:
+            self.detector_runs += 1
+            with self.timings.measure("detect"):
+                detections = self._detect(frame.image)
+            with self.timings.measure("track"):
+                people = self.tracker.update(detections, frame.timestamp)
+            if self._staff is not None:
+                with self.timings.measure("staff"):
+                    people = self._staff(frame.image, people)
+            self._people = people
+        # With the detector skipped nothing moved, so the people are where they were last seen; the scene
+        # still sees them, which keeps dwell times and stays running.
+        with self.timings.measure("analyse"):
+            update = self.scene.update(self._people, frame.timestamp)
+        return FrameResult(frame, update, detect)
+
+    def finish(self) -> list[Event]:
+        return self.scene.finish()

@@ -1,0 +1,46 @@
+"""Where the pipeline hands its events: a protocol, so the pipeline never imports storage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from shopflow.domain.events import Event
+
+
+@dataclass(frozen=True, slots=True)
+class PartyTally:
+    """Potential customers and groups the analysis settled on since its previous tally (deltas, not totals).
+
+    Parties are only known once they break up, so they are not domain events about one moment; the pipeline
+    sends the growth of the group counters now and then and storage adds it to the hour the tally falls in.
+    """
+
+    at: float  # stream seconds, like the domain events
+    potential_customers: int
+    groups: int
+
+
+SinkEvent = Event | PartyTally
+
+
+@dataclass(frozen=True, slots=True)
+class StampedEvent:
+    """One event with the wall time it happened and the producer's idempotency key.
+
+    `occurred_at` is the UTC wall time of the event's `at`; for a Visit it is the wall time of `exited_at` (the
+    visit is only known when it closes), and storage derives the entry time as occurred_at - dwell_seconds.
+    """
+
+    event: SinkEvent
+    occurred_at: datetime
+    key: str  # unique per camera; the same key written twice is stored once
+    processing_time_ms: float | None = None  # for a CountSnapshot: how long its frame took to analyse
+
+
+class EventSink(Protocol):
+    def write(self, camera_id: int, events: Sequence[StampedEvent]) -> None: ...
+
+    def close(self) -> None: ...

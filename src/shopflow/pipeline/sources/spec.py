@@ -1,0 +1,136 @@
+"""What kind of source a user's spec names (video file, RTSP, MJPEG over HTTP, webcam); URLs that are safe to log."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from shopflow.pipeline.sources.base import SourceError
+
+
+class SourceKind(StrEnum):
+    FILE = "file"
+    RTSP = "rtsp"
+    MJPEG = "mjpeg"
+    WEBCAM = "webcam"
+
+
+_LIVE_SCHEMES = {
+    "rtsp": SourceKind.RTSP,
+    "rtsps": SourceKind.RTSP,
+    "http": SourceKind.MJPEG,
+    "https": SourceKind.MJPEG,
+}
+_DEFAULT_PORTS = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}
+
+_WEBCAM_PREFIX = "webcam:"
+_HOW_TO = "give a video file path, an rtsp:// or http(s):// (MJPEG) camera URL, or a webcam index such as 0"
+
+_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<rest>.*)$", re.DOTALL)
+# The user part is greedy on purpose: a password with an unencoded '@' or '/' (common when pasted from a camera's
+# web page) still ends at the last '@' that is followed by a host. Erring this way hides too much, never too little.
+_AUTHORITY = re.compile(
+    r"^(?:(?P<userinfo>.*)@)?"
+    r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]*)"
+    r"(?::(?P<port>\d*))?"
+    r"(?P<rest>[/?#].*)?$",
+    re.DOTALL,
+)
+_SECRET_PARAM = re.compile(
+    r"(?P<name>[?&;](?:password|passwd|pass|pwd|token|access_token|key|api_key|apikey|secret|auth)=)[^&#;]*",
+    re.IGNORECASE,
+)
+# "admin:secret@10.0.0.5/stream": a camera address whose scheme was forgotten, not a file name.
+_BARE_CREDENTIALS = re.compile(r"^[^/\\:@]+:[^/\\]*@")
+
+
+def redact_url(url: str) -> str:
+    """The URL with user name and password replaced by *** and password-like query values hidden."""
+    match = _SCHEME.match(url)
+    if match:
+        rest = match["rest"]
+        authority = _AUTHORITY.match(rest)
+        if authority is not None:
+            if authority["userinfo"] is not None:
+                rest = "***@" + rest[authority.start("host") :]
+        elif "@" in rest:
+            rest = "***@" + rest.rpartition("@")[2]
+        url = f"{match['scheme']}://{rest}"
+    return _SECRET_PARAM.sub(r"\g<name>***", url)
+
+
+def url_host_port(url: str) -> tuple[str, int] | None:
+    """Host (without IPv6 brackets) and port of a camera URL, the scheme's default port when none is given."""
+    match = _SCHEME.match(url)
+    if match is None:
+        return None
+    authority = _AUTHORITY.match(match["rest"])
+    if authority is None or not authority["host"]:
+        return None
+    port_text = authority["port"]
+    if port_text:
+        port = int(port_text)
+    else:
+        default = _DEFAULT_PORTS.get(match["scheme"].lower())
+        if default is None:
+            return None
+        port = default
+    return authority["host"].strip("[]"), port
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSpec:
+    """A parsed source. `target` may hold credentials: it goes to OpenCV only; logs and messages use `for_logs`."""
+
+    kind: SourceKind
+    target: str
+    for_logs: str
+
+    @property
+    def is_live(self) -> bool:
+        return self.kind is not SourceKind.FILE
+
+    @property
+    def webcam_index(self) -> int:
+        if self.kind is not SourceKind.WEBCAM:
+            raise ValueError(f"{self.for_logs} is not a webcam")
+        return int(self.target)
+
+
+def parse_source_spec(spec: str) -> SourceSpec:
+    """Classify what the user typed; raises SourceError with a fix-it message when it names no usable source."""
+    text = spec.strip()
+    if not text:
+        raise SourceError(f"no video source given: {_HOW_TO}")
+
+    if text.isascii() and text.isdigit():
+        return SourceSpec(SourceKind.WEBCAM, str(int(text)), f"webcam:{int(text)}")
+    if text.lower().startswith(_WEBCAM_PREFIX):
+        index = text[len(_WEBCAM_PREFIX) :].strip()
+        if not (index.isascii() and index.isdigit()):
+            raise SourceError(f"webcam index must be a whole number such as webcam:0, got {text!r}")
+        return SourceSpec(SourceKind.WEBCAM, str(int(index)), f"webcam:{int(index)}")
+
+    match = _SCHEME.match(text)
+    if match is not None:
+        scheme = match["scheme"].lower()
+        for_logs = redact_url(text)
+        kind = _LIVE_SCHEMES.get(scheme)
+        if kind is None:
+            raise SourceError(f"unsupported source {for_logs}: {_HOW_TO}")
+        if url_host_port(text) is None:
+            raise SourceError(
+                f"camera URL {for_logs} has no valid host or port; write it like "
+                "rtsp://user:password@192.168.1.20:554/stream"
+            )
+        return SourceSpec(kind, text, for_logs)
+
+    path = Path(text).expanduser()
+    if _BARE_CREDENTIALS.match(text) and not path.exists():
+        raise SourceError(
+            f"{redact_url('rtsp://' + text).removeprefix('rtsp://')} looks like a camera address without its scheme; "
+            "start it with rtsp:// or http://"
+        )
+    return SourceSpec(SourceKind.FILE, str(path), str(path))

@@ -1,0 +1,1 @@
+"""ShopFlow reports layer."""

@@ -1,0 +1,1 @@
+"""Computer vision: person detection and tracking on camera frames."""

@@ -65,7 +65,9 @@ class CameraEngine:
     def process(self, frame: Frame) -> FrameResult:
         self.frames += 1
         with self.timings.measure("motion"):
-            detect = self.gate.should_detect(frame.image, frame.timestamp)
+            # While someone is being confirmed as a new track, every frame counts: skipping one would decide
+            # differently whether they are real, and the counts must not depend on the gate.
+            detect = self.gate.should_detect(frame.image, frame.timestamp) or self.tracker.stats.tentative > 0
         if detect:
             self.detector_runs += 1
             with self.timings.measure("detect"):

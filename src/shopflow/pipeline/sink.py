@@ -12,7 +12,7 @@ from shopflow.domain.events import Event
 
 @dataclass(frozen=True, slots=True)
 class PartyTally:
-    """Potential customers and groups the analysis settled on since its previous tally (deltas, not totals).
+    """Potential customers, groups and visitors the analysis settled on since its previous tally (deltas).
 
     Parties are only known once they break up, so they are not domain events about one moment; the pipeline
     sends the growth of the group counters now and then and storage adds it to the hour the tally falls in.
@@ -21,6 +21,7 @@ class PartyTally:
     at: float  # stream seconds, like the domain events
     potential_customers: int
     groups: int
+    visitors: int = 0  # unique customers settled since the previous tally
 
 
 SinkEvent = Event | PartyTally

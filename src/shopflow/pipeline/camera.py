@@ -1,0 +1,45 @@
+"""What the pipeline needs to know to run one camera, and what it says about the camera's health."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from shopflow.domain.geometry import CountingLine, Zone
+
+
+class CameraState(StrEnum):
+    STARTING = "starting"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    ERROR = "error"
+    DISABLED = "disabled"
+    FINISHED = "finished"  # a video file played once has ended
+
+
+@dataclass(frozen=True, slots=True)
+class CameraSpec:
+    camera_id: int
+    source: str  # full URL with credentials: never logged, see redact_url
+    sample_fps: float = 5.0
+    imgsz: int = 480
+    lines: tuple[CountingLine, ...] = ()
+    zones: tuple[Zone, ...] = ()
+    loop: bool = False  # video files only: play again from the start (the demo camera)
+    realtime: bool = True  # video files only: play at the video's own pace, like a camera
+
+
+@dataclass(frozen=True, slots=True)
+class CameraStatus:
+    camera_id: int
+    state: CameraState
+    reason: str = ""
+    last_frame_at: datetime | None = None
+    measured_fps: float = 0.0
+    dropped_frames: int = 0
+
+
+class StatusListener(Protocol):
+    def camera_status(self, status: CameraStatus) -> None: ...

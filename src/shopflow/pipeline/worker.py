@@ -1,0 +1,196 @@
+"""Runs one camera: source -> engine -> sink, reconnecting, reporting its health, never falling behind."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from shopflow.pipeline.batching import SharedDetector
+from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus, StatusListener
+from shopflow.pipeline.engine import CameraEngine, EngineSettings, FrameResult
+from shopflow.pipeline.live_frames import NewestFrameReader
+from shopflow.pipeline.sink import EventSink
+from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source, redact_url
+from shopflow.pipeline.stamping import EventStamper
+
+log = logging.getLogger(__name__)
+
+FrameListener = Callable[[int, FrameResult, CameraEngine], None]
+STATUS_EVERY_SECONDS = 2.0
+RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+
+
+class CameraWorker:
+    def __init__(
+        self,
+        spec: CameraSpec,
+        detector: SharedDetector,
+        sink: EventSink,
+        listener: StatusListener,
+        *,
+        settings: EngineSettings | None = None,
+        on_frame: FrameListener | None = None,
+    ) -> None:
+        self.spec = spec
+        self._detector = detector
+        self._sink = sink
+        self._listener = listener
+        self._settings = settings or EngineSettings()
+        self._on_frame = on_frame
+        self._stop = threading.Event()
+        self._source: FrameSource | None = None
+        self._recent: deque[float] = deque(maxlen=64)  # monotonic times of the last frames, for the fps figure
+        self._dropped = 0
+        self._last_frame_at: datetime | None = None
+        self._state = CameraState.STARTING
+        self._reason = ""
+        self._next_status = 0.0
+        self._thread = threading.Thread(target=self._run, name=f"camera-{spec.camera_id}", daemon=True)
+
+    def start(self) -> None:
+        self._report(CameraState.STARTING, "starting", force=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        source = self._source
+        if source is not None:
+            source.close()
+        self._thread.join(timeout=timeout)
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def _fps(self) -> float:
+        recent = self._recent
+        if len(recent) < 2 or recent[-1] == recent[0]:
+            return 0.0
+        return (len(recent) - 1) / (recent[-1] - recent[0])
+
+    def _report(self, state: CameraState, reason: str, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and state == self._state and now < self._next_status:
+            return
+        self._state, self._reason, self._next_status = state, reason, now + STATUS_EVERY_SECONDS
+        status = CameraStatus(self.spec.camera_id, state, reason, self._last_frame_at, self._fps(), self._dropped)
+        try:
+            self._listener.camera_status(status)
+        except Exception:  # a status write failing must not stop the counting
+            log.exception("camera %s: could not record its status", self.spec.camera_id)
+
+    def _on_source_status(self, state: str, reason: str) -> None:
+        if state == OFFLINE:
+            self._report(CameraState.OFFLINE, reason, force=True)
+        elif state == CONNECTING:
+            self._report(CameraState.STARTING if self._state is CameraState.STARTING else self._state, reason)
+
+    def _run(self) -> None:
+        self._detector.register()
+        try:
+            self._loop()
+        except Exception as error:  # the worker's last word must reach the status, not vanish in a thread
+            log.exception("camera %s stopped on an unexpected error", self.spec.camera_id)
+            self._report(CameraState.ERROR, f"internal error: {error}", force=True)
+        finally:
+            self._detector.unregister()
+
+    def _loop(self) -> None:
+        attempt = 0
+        passes = 0
+        while not self._stop.is_set():
+            try:
+                source = open_source(
+                    self.spec.source, sample_fps=self.spec.sample_fps, reconnect=True, on_status=self._on_source_status
+                )
+            except (SourceError, ValueError) as error:
+                wait = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+                attempt += 1
+                self._report(CameraState.ERROR, f"{error} (retrying in {wait:g} s)", force=True)
+                self._stop.wait(wait)
+                continue
+            attempt = 0
+            self._source = source
+            try:
+                with source:
+                    self._play(source, passes)
+            except SourceError as error:
+                self._report(CameraState.ERROR, str(error), force=True)
+                self._stop.wait(RETRY_SECONDS[0])
+                continue
+            finally:
+                self._source = None
+            passes += 1
+            if not source.is_live and not self.spec.loop:
+                self._report(CameraState.FINISHED, "the video file has been analysed to its end", force=True)
+                return
+
+    def _session(self, source: FrameSource, passes: int) -> str:
+        if not source.is_live and not self.spec.loop:
+            return f"file{passes}"  # replaying a file after a restart repeats its keys: stored once
+        return f"{'loop' if not source.is_live else 'live'}{datetime.now(UTC):%Y%m%dT%H%M%S.%f}"
+
+    def _frames(self, source: FrameSource) -> Iterable[Frame]:
+        if source.is_live:
+            reader = NewestFrameReader(source)
+            try:
+                for frame in reader:
+                    self._dropped = reader.dropped
+                    yield frame
+            finally:
+                reader.close()
+            return
+        started = time.monotonic()
+        first: float | None = None
+        for frame in source:
+            if self.spec.realtime:
+                first = frame.timestamp if first is None else first
+                delay = started + (frame.timestamp - first) - time.monotonic()
+                if delay > 0 and self._stop.wait(delay):
+                    return
+            yield frame
+
+    def _play(self, source: FrameSource, passes: int) -> None:
+        session = self._session(source, passes)
+        engine: CameraEngine | None = None
+        stamper: EventStamper | None = None
+        last: Frame | None = None
+        log.info("camera %s: analysing %s", self.spec.camera_id, redact_url(self.spec.source))
+        for frame in self._frames(source):
+            if self._stop.is_set():
+                break
+            height, width = frame.image.shape[:2]
+            if engine is None or (engine.scene.frame_width, engine.scene.frame_height) != (width, height):
+                if engine is not None and stamper is not None and last is not None:
+                    self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last))
+                engine = CameraEngine(
+                    width,
+                    height,
+                    self._detector.detect,
+                    lines=self.spec.lines,
+                    zones=self.spec.zones,
+                    settings=self._settings,
+                )
+                stamper = EventStamper(f"{session}:{width}x{height}", engine.scene)
+            assert stamper is not None
+            started = time.perf_counter()
+            result = engine.process(frame)
+            took_ms = 1000 * (time.perf_counter() - started)
+            events = stamper.stamp(result.update.events, frame, took_ms)
+            if events:
+                self._sink.write(self.spec.camera_id, events)
+            self._recent.append(time.monotonic())
+            self._last_frame_at = frame.captured_at
+            last = frame
+            if self._on_frame is not None:
+                self._on_frame(self.spec.camera_id, result, engine)
+            reason = f"{self._dropped} frames dropped: analysis slower than the camera" if self._dropped else ""
+            self._report(CameraState.ONLINE, reason)
+        if engine is not None and stamper is not None and last is not None and not self._stop.is_set():
+            # The end of a file: close the visits and parties still open. A stopped worker does not, so a
+            # restarted one can replay the same file and store nothing twice.
+            self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last))

@@ -1,0 +1,1 @@
+"""Everything ShopFlow keeps on disk: models, migrations, repositories and the batched event writer."""

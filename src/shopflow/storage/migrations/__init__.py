@@ -1,0 +1,1 @@
+"""Alembic migrations for the ShopFlow database (one chain for SQLite and PostgreSQL)."""

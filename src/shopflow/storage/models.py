@@ -1,0 +1,246 @@
+"""Tables as SQLAlchemy models; only repositories and migrations use them. Every timestamp is UTC."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shopflow.storage.columns import UTCDateTime, utcnow
+from shopflow.storage.records import DEFAULT_TIMEZONE
+
+# Deterministic constraint names, so migrations can find them again on both dialects.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Event tables grow by millions of rows; SQLite only auto-increments a plain INTEGER primary key.
+EventId = BigInteger().with_variant(Integer(), "sqlite")
+
+PERSON_KINDS = "person_kind IN ('customer', 'employee')"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
+        datetime: UTCDateTime(),
+        float: Double(),
+        str: Text(),
+    }
+
+
+class OrganisationRow(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class StoreRow(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_TIMEZONE)
+    opening_hours: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CameraRow(Base):
+    __tablename__ = "cameras"
+    __table_args__ = (
+        CheckConstraint("status IN ('online', 'offline', 'error', 'disabled', 'starting')", name="status"),
+        CheckConstraint("sample_fps > 0", name="sample_fps_positive"),
+        CheckConstraint("imgsz > 0", name="imgsz_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    source_url: Mapped[str] = mapped_column(Text)
+    sample_fps: Mapped[float] = mapped_column(default=5.0)
+    imgsz: Mapped[int] = mapped_column(Integer, default=480)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    lines: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    zones: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(16), default="offline")
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    last_frame_at: Mapped[datetime | None]
+    measured_fps: Mapped[float | None]
+    dropped_frames: Mapped[int] = mapped_column(BigInteger, default=0)
+    is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class CameraEventRow(Base):
+    """A periodic snapshot of who one camera sees (`camera_events` is the production guide's name)."""
+
+    __tablename__ = "camera_events"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "event_key"),
+        Index(None, "camera_id", "at"),
+        Index(None, "store_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    total_people: Mapped[int] = mapped_column(Integer)
+    customers: Mapped[int] = mapped_column(Integer)
+    employees: Mapped[int] = mapped_column(Integer)
+    groups: Mapped[int] = mapped_column(Integer)
+    potential_customers: Mapped[int] = mapped_column(Integer)
+    processing_time_ms: Mapped[float | None]
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class CrossingRow(Base):
+    __tablename__ = "crossings"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "event_key"),
+        Index(None, "camera_id", "at"),
+        Index(None, "store_id", "at"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint(PERSON_KINDS, name="person_kind"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    line: Mapped[str] = mapped_column(String(100))
+    direction: Mapped[str] = mapped_column(String(3))
+    is_entry: Mapped[bool | None] = mapped_column(Boolean)
+    track_id: Mapped[int] = mapped_column(BigInteger)
+    person_kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime]
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class VisitRow(Base):
+    __tablename__ = "visits"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "event_key"),
+        Index(None, "camera_id", "entered_at"),
+        Index(None, "store_id", "entered_at"),
+        CheckConstraint(PERSON_KINDS, name="person_kind"),
+        CheckConstraint("dwell_seconds >= 0", name="dwell_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    zone: Mapped[str] = mapped_column(String(100))
+    track_id: Mapped[int] = mapped_column(BigInteger)
+    person_kind: Mapped[str] = mapped_column(String(16))
+    entered_at: Mapped[datetime]
+    exited_at: Mapped[datetime]
+    dwell_seconds: Mapped[float]
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class PartyTallyRow(Base):
+    """Potential customers and groups the pipeline reported; kept so a replayed tally is counted once."""
+
+    __tablename__ = "party_tallies"
+    __table_args__ = (UniqueConstraint("camera_id", "event_key"), Index(None, "store_id", "at"))
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    potential_customers: Mapped[int] = mapped_column(Integer)
+    groups: Mapped[int] = mapped_column(Integer)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class HourlyRollupRow(Base):
+    """Per camera and UTC hour, kept current by the event writer in the same transaction as the events."""
+
+    __tablename__ = "hourly_rollups"
+    __table_args__ = (
+        UniqueConstraint("store_id", "camera_id", "hour_start"),
+        Index(None, "store_id", "hour_start"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    hour_start: Mapped[datetime]
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+    exits: Mapped[int] = mapped_column(Integer, default=0)
+    customer_entries: Mapped[int] = mapped_column(Integer, default=0)
+    visits: Mapped[int] = mapped_column(Integer, default=0)
+    dwell_seconds_sum: Mapped[float] = mapped_column(default=0.0)
+    potential_customers: Mapped[int] = mapped_column(Integer, default=0)
+    groups: Mapped[int] = mapped_column(Integer, default=0)
+    visitors: Mapped[int] = mapped_column(Integer, default=0)
+    peak_occupancy: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class EmployeeRow(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    consent_at: Mapped[datetime | None]
+    # Face embeddings are personal data: only stored while consent_at is set.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('owner', 'manager', 'viewer')", name="role"),
+        CheckConstraint("language IN ('pt-BR', 'en')", name="language"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(Text)
+    role: Mapped[str] = mapped_column(String(16), default="viewer")
+    language: Mapped[str] = mapped_column(String(8), default="pt-BR")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    key_hash: Mapped[str] = mapped_column(String(255), unique=True)
+    prefix: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -1,0 +1,21 @@
+"""Repositories: the only place that talks SQL. Each takes an open Session; the caller owns the transaction."""
+
+from shopflow.storage.repositories.api_keys import ApiKeyRepository
+from shopflow.storage.repositories.cameras import CameraRepository, redact_source_url
+from shopflow.storage.repositories.employees import EmployeeRepository
+from shopflow.storage.repositories.events import EventRepository
+from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
+from shopflow.storage.repositories.stores import StoreRepository
+from shopflow.storage.repositories.users import UserRepository
+
+__all__ = [
+    "ApiKeyRepository",
+    "CameraRepository",
+    "EmployeeRepository",
+    "EventRepository",
+    "RollupRepository",
+    "StoreRepository",
+    "UserRepository",
+    "redact_source_url",
+    "rollup_deltas",
+]

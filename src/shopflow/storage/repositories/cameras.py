@@ -1,0 +1,275 @@
+"""Cameras: configuration, live status, and the full source URL (for the pipeline only)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from shopflow.storage.columns import require_utc
+from shopflow.storage.errors import NotFoundError
+from shopflow.storage.models import CameraRow, StoreRow
+from shopflow.storage.records import (
+    CameraRecord,
+    CameraSource,
+    CameraStatus,
+    LineConfig,
+    ZoneConfig,
+    check_unique_names,
+)
+
+REDACTED = "***"
+# Query parameters that carry credentials in camera URLs (vendors put tokens there as often as in the userinfo).
+_SECRET_QUERY_KEYS = frozenset(
+    {"password", "passwd", "pass", "pwd", "token", "access_token", "key", "apikey", "api_key", "auth", "secret"}
+)
+MAX_SAMPLE_FPS = 30.0
+
+
+def redact_source_url(url: str) -> str:
+    """`url` with any password, bare user token and credential query values replaced by `***`.
+
+    Local files and device numbers have nothing to hide and come back unchanged.
+    """
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return url
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, has_password, _ = userinfo.partition(":")
+        netloc = f"{user}:{REDACTED}@{host}" if has_password else f"{REDACTED}@{host}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(key, REDACTED if key.lower() in _SECRET_QUERY_KEYS else value) for key, value in pairs], safe="*/:"
+        )
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+@dataclass(frozen=True, slots=True)
+class CameraRouting:
+    """What the event writer needs to file a camera's events: its store and its lines' inside sides."""
+
+    camera_id: int
+    store_id: int
+    lines: dict[str, LineConfig]
+
+
+def _lines(value: Iterable[LineConfig]) -> list[LineConfig]:
+    lines = list(value)
+    check_unique_names("line", [line.name for line in lines])
+    return lines
+
+
+def _zones(value: Iterable[ZoneConfig]) -> list[ZoneConfig]:
+    zones = list(value)
+    check_unique_names("zone", [zone.name for zone in zones])
+    return zones
+
+
+def _check_sampling(sample_fps: float | None, imgsz: int | None) -> None:
+    if sample_fps is not None and not 0.0 < sample_fps <= MAX_SAMPLE_FPS:
+        raise ValueError(f"sample_fps must be above 0 and at most {MAX_SAMPLE_FPS:g}, got {sample_fps:g}")
+    if imgsz is not None and (imgsz < 32 or imgsz % 32):
+        raise ValueError(f"imgsz must be a positive multiple of 32 (the model's stride), got {imgsz}")
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("a camera needs a name")
+    return value
+
+
+def _source(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("a camera needs a source URL (rtsp://..., http://..., a file path or a device number)")
+    return value
+
+
+def _stored_lines(row: CameraRow) -> tuple[LineConfig, ...]:
+    return tuple(LineConfig.from_json(item) for item in row.lines or [])
+
+
+def _stored_zones(row: CameraRow) -> tuple[ZoneConfig, ...]:
+    return tuple(ZoneConfig.from_json(item) for item in row.zones or [])
+
+
+def _record(row: CameraRow) -> CameraRecord:
+    return CameraRecord(
+        id=row.id,
+        store_id=row.store_id,
+        name=row.name,
+        source_url=redact_source_url(row.source_url),
+        sample_fps=row.sample_fps,
+        imgsz=row.imgsz,
+        enabled=row.enabled,
+        lines=_stored_lines(row),
+        zones=_stored_zones(row),
+        status=CameraStatus(row.status),
+        status_reason=row.status_reason,
+        last_frame_at=row.last_frame_at,
+        measured_fps=row.measured_fps,
+        dropped_frames=row.dropped_frames,
+        is_demo=row.is_demo,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
+
+
+def _source_record(row: CameraRow) -> CameraSource:
+    return CameraSource(
+        id=row.id,
+        store_id=row.store_id,
+        name=row.name,
+        source_url=row.source_url,
+        sample_fps=row.sample_fps,
+        imgsz=row.imgsz,
+        lines=_stored_lines(row),
+        zones=_stored_zones(row),
+    )
+
+
+class CameraRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def create(
+        self,
+        store_id: int,
+        name: str,
+        source_url: str,
+        *,
+        sample_fps: float = 5.0,
+        imgsz: int = 480,
+        enabled: bool = True,
+        lines: Sequence[LineConfig] = (),
+        zones: Sequence[ZoneConfig] = (),
+        is_demo: bool = False,
+    ) -> CameraRecord:
+        if self._session.get(StoreRow, store_id) is None:
+            raise NotFoundError("store", store_id)
+        _check_sampling(sample_fps, imgsz)
+        row = CameraRow(
+            store_id=store_id,
+            name=_name(name),
+            source_url=_source(source_url),
+            sample_fps=float(sample_fps),
+            imgsz=imgsz,
+            enabled=enabled,
+            lines=[line.to_json() for line in _lines(lines)],
+            zones=[zone.to_json() for zone in _zones(zones)],
+            status=CameraStatus.OFFLINE.value if enabled else CameraStatus.DISABLED.value,
+            dropped_frames=0,
+            is_demo=is_demo,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _record(row)
+
+    def get(self, camera_id: int) -> CameraRecord:
+        return _record(self._row(camera_id))
+
+    def list_by_store(self, store_id: int) -> list[CameraRecord]:
+        query = select(CameraRow).where(CameraRow.store_id == store_id).order_by(CameraRow.id)
+        return [_record(row) for row in self._session.scalars(query)]
+
+    def update(
+        self,
+        camera_id: int,
+        *,
+        name: str | None = None,
+        source_url: str | None = None,
+        sample_fps: float | None = None,
+        imgsz: int | None = None,
+        enabled: bool | None = None,
+        lines: Sequence[LineConfig] | None = None,
+        zones: Sequence[ZoneConfig] | None = None,
+    ) -> CameraRecord:
+        """Change the given fields; None leaves a field as it is. Disabling sets the status to `disabled`,
+        enabling a disabled camera sets it to `offline` until the pipeline reports otherwise."""
+        row = self._row(camera_id)
+        _check_sampling(sample_fps, imgsz)
+        if name is not None:
+            row.name = _name(name)
+        if source_url is not None:
+            row.source_url = _source(source_url)
+        if sample_fps is not None:
+            row.sample_fps = float(sample_fps)
+        if imgsz is not None:
+            row.imgsz = imgsz
+        if lines is not None:
+            row.lines = [line.to_json() for line in _lines(lines)]
+        if zones is not None:
+            row.zones = [zone.to_json() for zone in _zones(zones)]
+        if enabled is not None and enabled != row.enabled:
+            row.enabled = enabled
+            row.status = CameraStatus.OFFLINE.value if enabled else CameraStatus.DISABLED.value
+            row.status_reason = None
+        self._session.flush()
+        return _record(row)
+
+    def delete(self, camera_id: int) -> None:
+        """Delete the camera with its events and hourly rollups (disable it instead to keep its history)."""
+        result = self._session.execute(delete(CameraRow).where(CameraRow.id == camera_id))
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFoundError("camera", camera_id)
+
+    def set_status(
+        self,
+        camera_id: int,
+        status: CameraStatus,
+        reason: str | None = None,
+        *,
+        last_frame_at: datetime | None = None,
+        measured_fps: float | None = None,
+        dropped_frames: int | None = None,
+    ) -> None:
+        """What the pipeline reports about a running camera. `reason` is always replaced (None clears it);
+        the measurements are only replaced when given."""
+        values: dict[str, object] = {"status": CameraStatus(status).value, "status_reason": reason}
+        if last_frame_at is not None:
+            values["last_frame_at"] = require_utc(last_frame_at, "last_frame_at")
+        if measured_fps is not None:
+            values["measured_fps"] = measured_fps
+        if dropped_frames is not None:
+            values["dropped_frames"] = dropped_frames
+        result = self._session.execute(update(CameraRow).where(CameraRow.id == camera_id).values(**values))
+        if result.rowcount == 0:  # type: ignore[attr-defined]
+            raise NotFoundError("camera", camera_id)
+
+    def list_enabled(self, store_id: int | None = None) -> list[CameraSource]:
+        """Cameras the pipeline should run, with their full source URLs."""
+        query = select(CameraRow).where(CameraRow.enabled.is_(True)).order_by(CameraRow.id)
+        if store_id is not None:
+            query = query.where(CameraRow.store_id == store_id)
+        return [_source_record(row) for row in self._session.scalars(query)]
+
+    def get_source(self, camera_id: int) -> CameraSource:
+        """One camera's full configuration for the pipeline, enabled or not."""
+        return _source_record(self._row(camera_id))
+
+    def routing(self, camera_ids: Iterable[int]) -> dict[int, CameraRouting]:
+        """Store and lines of each camera that exists; missing ids are simply absent from the answer."""
+        ids = sorted(set(camera_ids))
+        if not ids:
+            return {}
+        query = select(CameraRow.id, CameraRow.store_id, CameraRow.lines).where(CameraRow.id.in_(ids))
+        routing: dict[int, CameraRouting] = {}
+        for camera_id, store_id, lines in self._session.execute(query):
+            configs = (LineConfig.from_json(item) for item in lines or [])
+            routing[camera_id] = CameraRouting(camera_id, store_id, {line.name: line for line in configs})
+        return routing
+
+    def _row(self, camera_id: int) -> CameraRow:
+        row = self._session.get(CameraRow, camera_id)
+        if row is None:
+            raise NotFoundError("camera", camera_id)
+        return row

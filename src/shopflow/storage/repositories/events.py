@@ -1,0 +1,232 @@
+"""Crossings, visits, camera snapshots and party tallies: idempotent inserts and keyset-paginated reads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from shopflow.domain.events import Direction
+from shopflow.domain.people import PersonKind
+from shopflow.storage.columns import require_utc
+from shopflow.storage.models import CameraEventRow, CameraRow, CrossingRow, PartyTallyRow, VisitRow
+from shopflow.storage.records import (
+    CrossingRecord,
+    Cursor,
+    NewCrossing,
+    NewSnapshot,
+    NewTally,
+    NewVisit,
+    Page,
+    SnapshotRecord,
+    VisitRecord,
+)
+from shopflow.storage.repositories._dialect import upsert_insert
+
+NewT = TypeVar("NewT", NewCrossing, NewVisit, NewSnapshot, NewTally)
+RecordT = TypeVar("RecordT")
+EventModel = type[CrossingRow] | type[VisitRow] | type[CameraEventRow] | type[PartyTallyRow]
+
+
+def _crossing(row: CrossingRow) -> CrossingRecord:
+    return CrossingRecord(
+        id=row.id,
+        camera_id=row.camera_id,
+        store_id=row.store_id,
+        line=row.line,
+        direction=Direction(row.direction),
+        is_entry=row.is_entry,
+        track_id=row.track_id,
+        person_kind=PersonKind(row.person_kind),
+        at=row.at,
+        event_key=row.event_key,
+    )
+
+
+def _visit(row: VisitRow) -> VisitRecord:
+    return VisitRecord(
+        id=row.id,
+        camera_id=row.camera_id,
+        store_id=row.store_id,
+        zone=row.zone,
+        track_id=row.track_id,
+        person_kind=PersonKind(row.person_kind),
+        entered_at=row.entered_at,
+        exited_at=row.exited_at,
+        dwell_seconds=row.dwell_seconds,
+        event_key=row.event_key,
+    )
+
+
+def _snapshot(row: CameraEventRow) -> SnapshotRecord:
+    return SnapshotRecord(
+        id=row.id,
+        camera_id=row.camera_id,
+        store_id=row.store_id,
+        at=row.at,
+        total_people=row.total_people,
+        customers=row.customers,
+        employees=row.employees,
+        groups=row.groups,
+        potential_customers=row.potential_customers,
+        processing_time_ms=row.processing_time_ms,
+    )
+
+
+def _values(item: NewCrossing | NewVisit | NewSnapshot | NewTally) -> dict[str, Any]:
+    # Enums go in as their text; StrEnum already is a str, but plain values keep every driver happy.
+    return {
+        key: value.value if isinstance(value, Direction | PersonKind) else value for key, value in asdict(item).items()
+    }
+
+
+class EventRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    # --- writes (used by the event writer, inside its flush transaction) -------------------------------------
+
+    def insert_crossings(self, rows: Sequence[NewCrossing]) -> list[NewCrossing]:
+        """Insert the crossings whose (camera_id, event_key) is new; returns exactly those."""
+        return self._insert_new(CrossingRow, rows)
+
+    def insert_visits(self, rows: Sequence[NewVisit]) -> list[NewVisit]:
+        return self._insert_new(VisitRow, rows)
+
+    def insert_snapshots(self, rows: Sequence[NewSnapshot]) -> list[NewSnapshot]:
+        return self._insert_new(CameraEventRow, rows)
+
+    def insert_tallies(self, rows: Sequence[NewTally]) -> list[NewTally]:
+        return self._insert_new(PartyTallyRow, rows)
+
+    def _insert_new(self, model: EventModel, rows: Sequence[NewT]) -> list[NewT]:
+        unique: dict[tuple[int, str], NewT] = {}
+        for row in rows:
+            unique.setdefault((row.camera_id, row.event_key), row)  # the same key twice in one batch: keep one
+        if not unique:
+            return []
+        statement = (
+            upsert_insert(self._session, model)
+            .on_conflict_do_nothing(index_elements=["camera_id", "event_key"])
+            .returning(model.camera_id, model.event_key)
+        )
+        result = self._session.execute(statement, [_values(row) for row in unique.values()])
+        inserted = {(camera_id, event_key) for camera_id, event_key in result}
+        return [row for key, row in unique.items() if key in inserted]
+
+    # --- reads ------------------------------------------------------------------------------------------------
+
+    def crossings(
+        self,
+        store_id: int,
+        *,
+        limit: int,
+        camera_id: int | None = None,
+        person_kind: PersonKind | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Page[CrossingRecord]:
+        """Crossings of a store ordered by (at, id); `since` is inclusive, `until` exclusive."""
+        filters = [CrossingRow.store_id == store_id]
+        if camera_id is not None:
+            filters.append(CrossingRow.camera_id == camera_id)
+        if person_kind is not None:
+            filters.append(CrossingRow.person_kind == PersonKind(person_kind).value)
+        return self._page(CrossingRow, CrossingRow.at, filters, _crossing, since, until, cursor, limit, newest_first)
+
+    def visits(
+        self,
+        store_id: int,
+        *,
+        limit: int,
+        camera_id: int | None = None,
+        person_kind: PersonKind | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Page[VisitRecord]:
+        """Visits of a store ordered by (entered_at, id); the time range applies to entered_at."""
+        filters = [VisitRow.store_id == store_id]
+        if camera_id is not None:
+            filters.append(VisitRow.camera_id == camera_id)
+        if person_kind is not None:
+            filters.append(VisitRow.person_kind == PersonKind(person_kind).value)
+        return self._page(VisitRow, VisitRow.entered_at, filters, _visit, since, until, cursor, limit, newest_first)
+
+    def snapshots(
+        self,
+        store_id: int,
+        *,
+        limit: int,
+        camera_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        cursor: str | None = None,
+        newest_first: bool = False,
+    ) -> Page[SnapshotRecord]:
+        filters = [CameraEventRow.store_id == store_id]
+        if camera_id is not None:
+            filters.append(CameraEventRow.camera_id == camera_id)
+        return self._page(
+            CameraEventRow, CameraEventRow.at, filters, _snapshot, since, until, cursor, limit, newest_first
+        )
+
+    def latest_snapshot_per_camera(self, store_id: int) -> dict[int, SnapshotRecord]:
+        """The newest snapshot of each camera of the store that has one, by camera id."""
+        camera_ids = self._session.scalars(select(CameraRow.id).where(CameraRow.store_id == store_id)).all()
+        latest: dict[int, SnapshotRecord] = {}
+        for camera_id in camera_ids:
+            # One indexed lookup per camera: a store has a handful of cameras and millions of snapshots.
+            row = self._session.scalars(
+                select(CameraEventRow)
+                .where(CameraEventRow.camera_id == camera_id)
+                .order_by(CameraEventRow.at.desc(), CameraEventRow.id.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                latest[camera_id] = _snapshot(row)
+        return latest
+
+    def _page(
+        self,
+        model: Any,
+        time_column: InstrumentedAttribute[datetime],
+        filters: list[Any],
+        to_record: Callable[[Any], RecordT],
+        since: datetime | None,
+        until: datetime | None,
+        cursor: str | None,
+        limit: int,
+        newest_first: bool,
+    ) -> Page[RecordT]:
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, got {limit}")
+        conditions = list(filters)
+        if since is not None:
+            conditions.append(time_column >= require_utc(since, "since"))
+        if until is not None:
+            conditions.append(time_column < require_utc(until, "until"))
+        id_column = model.id
+        if cursor is not None:
+            after = Cursor.decode(cursor)
+            if newest_first:
+                beyond = or_(time_column < after.at, and_(time_column == after.at, id_column < after.id))
+            else:
+                beyond = or_(time_column > after.at, and_(time_column == after.at, id_column > after.id))
+            conditions.append(beyond)
+        order = (time_column.desc(), id_column.desc()) if newest_first else (time_column, id_column)
+        rows = list(self._session.scalars(select(model).where(*conditions).order_by(*order).limit(limit + 1)))
+        has_more = len(rows) > limit
+        rows = rows[:limit]
+        next_cursor = None
+        if has_more:
+            last = rows[-1]
+            next_cursor = Cursor(at=getattr(last, time_column.key), id=last.id).encode()
+        return Page(items=tuple(to_record(row) for row in rows), next_cursor=next_cursor)

@@ -1,0 +1,193 @@
+"""Hourly rollups per camera: kept current by the event writer, read as hourly series and local-day totals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from shopflow.domain.people import PersonKind
+from shopflow.storage.columns import require_utc, utcnow
+from shopflow.storage.errors import NotFoundError
+from shopflow.storage.models import HourlyRollupRow, StoreRow
+from shopflow.storage.records import (
+    Counts,
+    DailyTotals,
+    HourlyTotals,
+    NewCrossing,
+    NewSnapshot,
+    NewTally,
+    NewVisit,
+    RollupKey,
+)
+from shopflow.storage.repositories._dialect import upsert_insert
+
+HOUR = timedelta(hours=1)
+COUNT_FIELDS = tuple(field.name for field in fields(Counts))
+
+
+def hour_start(at: datetime) -> datetime:
+    """The UTC hour `at` falls in."""
+    return require_utc(at).replace(minute=0, second=0, microsecond=0)
+
+
+def rollup_deltas(
+    crossings: Iterable[NewCrossing] = (),
+    visits: Iterable[NewVisit] = (),
+    snapshots: Iterable[NewSnapshot] = (),
+    tallies: Iterable[NewTally] = (),
+) -> dict[RollupKey, Counts]:
+    """What newly inserted events add to each hourly rollup.
+
+    Entries and exits count everyone crossing a line whose inside side is known (employees included,
+    `customer_entries` is the customers among them). Visits and dwell count customers only, in the hour the
+    visit began. Peak occupancy is the highest `total_people` of a snapshot in the hour. Potential customers,
+    groups and visitors come from party tallies only (a snapshot's are "in view now" and would count people
+    many times).
+    """
+    deltas: dict[RollupKey, Counts] = {}
+
+    def add(store_id: int, camera_id: int, at: datetime, counts: Counts) -> None:
+        key = RollupKey(store_id=store_id, camera_id=camera_id, hour_start=hour_start(at))
+        previous = deltas.get(key)
+        deltas[key] = counts if previous is None else previous.combine(counts, peak="max")
+
+    for crossing in crossings:
+        if crossing.is_entry is None:
+            continue
+        is_customer = crossing.person_kind == PersonKind.CUSTOMER
+        counts = Counts(entries=1, customer_entries=int(is_customer)) if crossing.is_entry else Counts(exits=1)
+        add(crossing.store_id, crossing.camera_id, crossing.at, counts)
+    for visit in visits:
+        if visit.person_kind == PersonKind.CUSTOMER:
+            add(
+                visit.store_id,
+                visit.camera_id,
+                visit.entered_at,
+                Counts(visits=1, dwell_seconds_sum=visit.dwell_seconds),
+            )
+    for snapshot in snapshots:
+        add(snapshot.store_id, snapshot.camera_id, snapshot.at, Counts(peak_occupancy=snapshot.total_people))
+    for tally in tallies:
+        counts = Counts(potential_customers=tally.potential_customers, groups=tally.groups, visitors=tally.visitors)
+        add(tally.store_id, tally.camera_id, tally.at, counts)
+    return deltas
+
+
+def _counts(row: HourlyRollupRow) -> Counts:
+    return Counts(**{name: getattr(row, name) for name in COUNT_FIELDS})
+
+
+class RollupRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add(self, deltas: Mapping[RollupKey, Counts], *, now: datetime | None = None) -> None:
+        """Add each delta to its hourly row (created when missing); the peak is merged with max."""
+        if not deltas:
+            return
+        updated_at = require_utc(now) if now is not None else utcnow()
+        rows = [
+            {
+                "store_id": key.store_id,
+                "camera_id": key.camera_id,
+                "hour_start": key.hour_start,
+                **{name: getattr(counts, name) for name in COUNT_FIELDS},
+                "updated_at": updated_at,
+            }
+            for key, counts in deltas.items()
+        ]
+        statement = upsert_insert(self._session, HourlyRollupRow)
+        excluded = statement.excluded
+        table = HourlyRollupRow
+        additive = {
+            name: getattr(table, name) + getattr(excluded, name) for name in COUNT_FIELDS if name != "peak_occupancy"
+        }
+        statement = statement.on_conflict_do_update(
+            index_elements=["store_id", "camera_id", "hour_start"],
+            set_={
+                **additive,
+                "peak_occupancy": case(
+                    (excluded.peak_occupancy > table.peak_occupancy, excluded.peak_occupancy),
+                    else_=table.peak_occupancy,
+                ),
+                "updated_at": excluded.updated_at,
+            },
+        )
+        self._session.execute(statement, rows)
+
+    def hourly(
+        self, store_id: int, start: datetime, end: datetime, *, camera_id: int | None = None
+    ) -> list[HourlyTotals]:
+        """One point per UTC hour from the hour holding `start` up to `end` (exclusive), hours without data as
+        zeros. Without `camera_id` the store's cameras are added together (their peaks too)."""
+        first, end = hour_start(start), require_utc(end, "end")
+        by_hour = self._by_hour(store_id, first, end, camera_id)
+        points: list[HourlyTotals] = []
+        hour = first
+        while hour < end:
+            points.append(HourlyTotals(hour_start=hour, counts=by_hour.get(hour, Counts()), camera_id=camera_id))
+            hour += HOUR
+        return points
+
+    def daily(
+        self,
+        store_id: int,
+        first_day: date,
+        last_day: date,
+        *,
+        timezone: str | None = None,
+        camera_id: int | None = None,
+    ) -> list[DailyTotals]:
+        """Totals per local calendar day of the store, first_day to last_day inclusive, days without data as zeros.
+
+        Days are built in Python from the hourly rows (same on every dialect): an hour belongs to the local day
+        its start falls in. `timezone` defaults to the store's own.
+        """
+        if last_day < first_day:
+            raise ValueError(f"last_day {last_day} is before first_day {first_day}")
+        if timezone is None:
+            store_timezone = self._session.scalar(select(StoreRow.timezone).where(StoreRow.id == store_id))
+            if store_timezone is None:
+                raise NotFoundError("store", store_id)
+            timezone = store_timezone
+        zone = ZoneInfo(timezone)
+        start = datetime.combine(first_day, time.min, tzinfo=zone).astimezone(UTC)
+        end = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+        days: dict[date, Counts] = {}
+        day = first_day
+        while day <= last_day:
+            days[day] = Counts()
+            day += timedelta(days=1)
+        # Hours that start before local midnight (zones with half-hour offsets) are dropped by the day check.
+        for hour, counts in self._by_hour(store_id, hour_start(start), end, camera_id).items():
+            local_day = hour.astimezone(zone).date()
+            if local_day in days:
+                days[local_day] = days[local_day].combine(counts, peak="max")
+        return [DailyTotals(day=day, counts=counts, camera_id=camera_id) for day, counts in days.items()]
+
+    def last_updated(self, store_id: int, camera_id: int | None = None) -> datetime | None:
+        """When events last changed this store's (or camera's) rollups; None before the first event."""
+        query = select(func.max(HourlyRollupRow.updated_at)).where(HourlyRollupRow.store_id == store_id)
+        if camera_id is not None:
+            query = query.where(HourlyRollupRow.camera_id == camera_id)
+        return self._session.scalar(query)  # max() keeps the column's type, so this is UTC-aware
+
+    def _by_hour(self, store_id: int, start: datetime, end: datetime, camera_id: int | None) -> dict[datetime, Counts]:
+        query = select(HourlyRollupRow).where(
+            HourlyRollupRow.store_id == store_id,
+            HourlyRollupRow.hour_start >= start,
+            HourlyRollupRow.hour_start < end,
+        )
+        if camera_id is not None:
+            query = query.where(HourlyRollupRow.camera_id == camera_id)
+        by_hour: dict[datetime, Counts] = {}
+        for row in self._session.scalars(query):
+            counts = _counts(row)
+            previous = by_hour.get(row.hour_start)
+            by_hour[row.hour_start] = counts if previous is None else previous.combine(counts, peak="sum")
+        return by_hour

@@ -1,0 +1,437 @@
+"""The pipeline's EventSink: buffers events in memory and writes them in batches from a background thread.
+
+Each flush is one transaction: the new events and the hourly rollups they change. Keys make it idempotent:
+an event whose (camera, key) is already stored is skipped and does not touch the rollups.
+
+- ZoneEntry events are dropped on arrival: a stay is stored once, as a Visit, when it closes.
+- When the buffer is full, `write` blocks for up to `block_seconds`; then the oldest snapshots are dropped to
+  make room (a snapshot is a periodic sample, the next one replaces it). Crossings, visits and party tallies
+  are never dropped: they are admitted above the bound (they come a few per second, a snapshot per frame).
+- A failed flush is retried with exponential backoff, keeping its events. An event that the database rejects
+  outright (a constraint) is isolated by retrying the batch one event per transaction, and only it is dropped;
+  events of a camera that no longer exists are dropped too.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy.exc import DataError, IntegrityError
+
+from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
+from shopflow.pipeline.sink import PartyTally, StampedEvent
+from shopflow.storage.columns import require_utc, utcnow
+from shopflow.storage.db import Database
+from shopflow.storage.records import NewCrossing, NewSnapshot, NewTally, NewVisit
+from shopflow.storage.repositories.cameras import CameraRepository, CameraRouting
+from shopflow.storage.repositories.events import EventRepository
+from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
+
+log = logging.getLogger(__name__)
+
+MAX_KEY_LENGTH = 128  # the event_key columns
+# Errors that will not go away by retrying the same batch: split it to find the events at fault.
+PERMANENT_ERRORS = (IntegrityError, DataError)
+PERMANENT_ATTEMPTS_BEFORE_SPLIT = 2
+
+BeforeCommitHook = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class WriterStats:
+    pending: int  # buffered, not yet in a flush
+    in_flight: int  # in the flush being written or retried
+    written: int  # rows inserted
+    duplicates: int  # events skipped because their key was already stored
+    dropped_snapshots: int  # to keep the buffer bounded
+    dropped_events: int  # unknown camera or rejected by the database
+    failed_flushes: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Item:
+    seq: int
+    camera_id: int
+    stamped: StampedEvent
+
+
+@dataclass(slots=True)
+class _Rows:
+    crossings: list[NewCrossing] = field(default_factory=list)
+    visits: list[NewVisit] = field(default_factory=list)
+    snapshots: list[NewSnapshot] = field(default_factory=list)
+    tallies: list[NewTally] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.crossings) + len(self.visits) + len(self.snapshots) + len(self.tallies)
+
+    def one_by_one(self) -> Iterable[_Rows]:
+        for crossing in self.crossings:
+            yield _Rows(crossings=[crossing])
+        for visit in self.visits:
+            yield _Rows(visits=[visit])
+        for snapshot in self.snapshots:
+            yield _Rows(snapshots=[snapshot])
+        for tally in self.tallies:
+            yield _Rows(tallies=[tally])
+
+
+def _check(stamped: StampedEvent) -> None:
+    """Refuse what the database would reject forever, while the producer can still be told."""
+    require_utc(stamped.occurred_at, "occurred_at")
+    if not stamped.key or len(stamped.key) > MAX_KEY_LENGTH:
+        raise ValueError(f"event key must be 1 to {MAX_KEY_LENGTH} characters, got {stamped.key!r}")
+    event = stamped.event
+    if isinstance(event, Visit) and event.dwell_seconds < 0:
+        raise ValueError(f"visit {stamped.key!r} exits before it enters")
+    if not isinstance(event, Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally):
+        raise TypeError(f"not an event the writer knows: {type(event).__name__}")
+
+
+class EventWriter:
+    """Batched, idempotent EventSink backed by the database. Thread-safe; `close()` writes what is left."""
+
+    def __init__(
+        self,
+        database: Database,
+        *,
+        flush_seconds: float = 1.0,
+        batch_size: int = 500,
+        max_pending: int = 10_000,
+        block_seconds: float = 0.5,
+        retry_initial_seconds: float = 0.2,
+        retry_max_seconds: float = 10.0,
+        close_timeout_seconds: float = 30.0,
+        camera_cache_seconds: float = 30.0,
+        before_commit: BeforeCommitHook | None = None,
+    ) -> None:
+        if flush_seconds <= 0 or batch_size < 1 or max_pending < batch_size:
+            raise ValueError("need flush_seconds > 0, batch_size >= 1 and max_pending >= batch_size")
+        self._database = database
+        self._flush_seconds = flush_seconds
+        self._batch_size = batch_size
+        self._max_pending = max_pending
+        self._block_seconds = block_seconds
+        self._retry_initial = retry_initial_seconds
+        self._retry_max = retry_max_seconds
+        self._close_timeout = close_timeout_seconds
+        self._camera_cache_seconds = camera_cache_seconds
+        # Called inside each flush transaction just before commit, with the attempt number (1 = first try).
+        # Lets tests make a flush fail on purpose; raising rolls the flush back and it is retried.
+        self._before_commit = before_commit
+
+        self._lock = threading.Condition()
+        self._counting: deque[_Item] = deque()  # crossings, visits, tallies: never dropped
+        self._snapshots: deque[_Item] = deque()  # dropped oldest-first when the buffer is full
+        self._in_flight: list[_Item] = []
+        self._seq = 0
+        self._flush_requested = False
+        self._closing = False
+        self._abandon = False
+        self._overflowing = False
+        self._routing: dict[int, tuple[float, CameraRouting]] = {}
+
+        self._written = 0
+        self._duplicates = 0
+        self._dropped_snapshots = 0
+        self._dropped_events = 0
+        self._failed_flushes = 0
+
+        self._thread = threading.Thread(target=self._run, name="shopflow-event-writer", daemon=True)
+        self._thread.start()
+
+    # --- producer side ----------------------------------------------------------------------------------------
+
+    def write(self, camera_id: int, events: Sequence[StampedEvent]) -> None:
+        for stamped in events:
+            _check(stamped)
+        kept = [stamped for stamped in events if not isinstance(stamped.event, ZoneEntry)]
+        if not kept:
+            return
+        with self._lock:
+            if self._closing:
+                raise RuntimeError("the event writer is closed")
+            deadline = time.monotonic() + self._block_seconds
+            for stamped in kept:
+                self._make_room(deadline)
+                self._seq += 1
+                item = _Item(self._seq, camera_id, stamped)
+                if isinstance(stamped.event, CountSnapshot):
+                    self._snapshots.append(item)
+                else:
+                    self._counting.append(item)
+            if self._pending() >= self._batch_size:
+                self._lock.notify_all()
+
+    def _make_room(self, deadline: float) -> None:
+        """Called with the lock held, before adding one event."""
+        while self._pending() >= self._max_pending and not self._abandon:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            self._lock.notify_all()
+            self._lock.wait(remaining)
+        if self._pending() < self._max_pending:
+            self._overflowing = False
+            return
+        if self._snapshots:
+            self._snapshots.popleft()
+            self._dropped_snapshots += 1
+            if self._dropped_snapshots % 1000 == 1:
+                log.warning("event buffer full: dropped %d snapshots so far", self._dropped_snapshots)
+        elif not self._overflowing:
+            self._overflowing = True
+            log.warning(
+                "event buffer full of crossings and visits (%d); keeping them beyond the limit", self._pending()
+            )
+
+    def flush(self, timeout: float | None = 30.0) -> bool:
+        """Write everything buffered so far; True when it is all stored (or dropped), False on timeout."""
+        with self._lock:
+            target = self._seq
+            self._flush_requested = True
+            self._lock.notify_all()
+            return self._lock.wait_for(lambda: self._done_through(target), timeout)
+
+    def close(self) -> None:
+        """Write what is left (retrying up to close_timeout_seconds), then stop the thread."""
+        with self._lock:
+            if self._closing:
+                return
+            self._closing = True
+            self._lock.notify_all()
+        self._thread.join(self._close_timeout)
+        if self._thread.is_alive():
+            with self._lock:
+                self._abandon = True
+                lost = self._pending() + len(self._in_flight)
+                self._lock.notify_all()
+            log.error("event writer closed with %d events not written: the database kept failing", lost)
+
+    def __enter__(self) -> EventWriter:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def stats(self) -> WriterStats:
+        with self._lock:
+            return WriterStats(
+                pending=self._pending(),
+                in_flight=len(self._in_flight),
+                written=self._written,
+                duplicates=self._duplicates,
+                dropped_snapshots=self._dropped_snapshots,
+                dropped_events=self._dropped_events,
+                failed_flushes=self._failed_flushes,
+            )
+
+    def _pending(self) -> int:
+        return len(self._counting) + len(self._snapshots)
+
+    def _done_through(self, seq: int) -> bool:
+        # Both queues are in arrival order, so only their heads need checking.
+        return (
+            (not self._counting or self._counting[0].seq > seq)
+            and (not self._snapshots or self._snapshots[0].seq > seq)
+            and all(item.seq > seq for item in self._in_flight)
+        )
+
+    # --- background thread ----------------------------------------------------------------------------------
+
+    def _run(self) -> None:
+        next_due = time.monotonic() + self._flush_seconds
+        while True:
+            with self._lock:
+                while not self._should_flush(next_due):
+                    now = time.monotonic()
+                    if now >= next_due:
+                        next_due = now + self._flush_seconds
+                    self._lock.wait(next_due - now)
+                if self._abandon or (self._closing and not self._pending()):
+                    return
+            self._drain()
+            next_due = time.monotonic() + self._flush_seconds
+
+    def _should_flush(self, next_due: float) -> bool:
+        if self._abandon or self._closing or self._flush_requested:
+            return True
+        pending = self._pending()
+        return pending >= self._batch_size or (pending > 0 and time.monotonic() >= next_due)
+
+    def _drain(self) -> None:
+        """Write batches until the buffer is empty, retrying each with backoff until it is stored."""
+        while True:
+            with self._lock:
+                if self._abandon:
+                    return
+                if not self._pending():
+                    self._flush_requested = False
+                    self._lock.notify_all()
+                    return
+                self._in_flight = self._take_batch()
+                self._lock.notify_all()  # producers waiting for room
+            self._write_with_retry(self._in_flight)
+            with self._lock:
+                self._in_flight = []
+                self._lock.notify_all()
+
+    def _take_batch(self) -> list[_Item]:
+        batch: list[_Item] = []
+        while len(batch) < self._batch_size and (self._counting or self._snapshots):
+            # Oldest first across both queues, so a flush waiter's events go out in order.
+            if self._snapshots and (not self._counting or self._snapshots[0].seq < self._counting[0].seq):
+                batch.append(self._snapshots.popleft())
+            else:
+                batch.append(self._counting.popleft())
+        return batch
+
+    def _write_with_retry(self, batch: list[_Item]) -> None:
+        delay = self._retry_initial
+        attempt = 0
+        permanent_failures = 0
+        while True:
+            attempt += 1
+            try:
+                rows = self._rows(batch)
+                if permanent_failures >= PERMANENT_ATTEMPTS_BEFORE_SPLIT:
+                    self._commit_one_by_one(rows, attempt)
+                else:
+                    self._commit(rows, attempt)
+                return
+            except Exception as error:
+                with self._lock:
+                    self._failed_flushes += 1
+                    abandon = self._abandon
+                if isinstance(error, PERMANENT_ERRORS):
+                    permanent_failures += 1
+                    self._routing.clear()  # a camera may have been deleted under us
+                log.warning(
+                    "flush of %d events failed (attempt %d), retrying in %.1fs: %s", len(batch), attempt, delay, error
+                )
+                if abandon:
+                    return
+                time.sleep(delay)
+                delay = min(delay * 2, self._retry_max)
+
+    def _commit_one_by_one(self, rows: _Rows, attempt: int) -> None:
+        for single in rows.one_by_one():
+            try:
+                self._commit(single, attempt)
+            except PERMANENT_ERRORS as error:
+                with self._lock:
+                    self._dropped_events += 1
+                log.error("dropped an event the database rejects: %s", error)
+
+    def _commit(self, rows: _Rows, attempt: int) -> None:
+        if not len(rows):
+            return
+        with self._database.session() as session:
+            events = EventRepository(session)
+            crossings = events.insert_crossings(rows.crossings)
+            visits = events.insert_visits(rows.visits)
+            snapshots = events.insert_snapshots(rows.snapshots)
+            tallies = events.insert_tallies(rows.tallies)
+            RollupRepository(session).add(rollup_deltas(crossings, visits, snapshots, tallies), now=utcnow())
+            if self._before_commit is not None:
+                self._before_commit(attempt)
+        inserted = len(crossings) + len(visits) + len(snapshots) + len(tallies)
+        with self._lock:
+            self._written += inserted
+            self._duplicates += len(rows) - inserted
+        log.debug("stored %d events (%d already stored)", inserted, len(rows) - inserted)
+
+    def _rows(self, batch: list[_Item]) -> _Rows:
+        routing = self._camera_routing({item.camera_id for item in batch})
+        rows = _Rows()
+        unknown = 0
+        for item in batch:
+            camera = routing.get(item.camera_id)
+            if camera is None:
+                unknown += 1
+                continue
+            _add_row(rows, camera, item.stamped)
+        if unknown:
+            with self._lock:
+                self._dropped_events += unknown
+            log.error("dropped %d events of cameras that do not exist", unknown)
+        return rows
+
+    def _camera_routing(self, camera_ids: set[int]) -> dict[int, CameraRouting]:
+        now = time.monotonic()
+        fresh: dict[int, CameraRouting] = {}
+        for camera_id in camera_ids:
+            entry = self._routing.get(camera_id)
+            if entry is not None and now - entry[0] < self._camera_cache_seconds:
+                fresh[camera_id] = entry[1]
+        missing = camera_ids - fresh.keys()
+        if missing:
+            with self._database.session() as session:
+                loaded = CameraRepository(session).routing(missing)
+            for camera_id, camera in loaded.items():
+                self._routing[camera_id] = (now, camera)
+                fresh[camera_id] = camera
+        return fresh
+
+
+def _add_row(rows: _Rows, camera: CameraRouting, stamped: StampedEvent) -> None:
+    event, at, key = stamped.event, require_utc(stamped.occurred_at), stamped.key
+    ids = {"camera_id": camera.camera_id, "store_id": camera.store_id}
+    if isinstance(event, Crossing):
+        line = camera.lines.get(event.line)
+        rows.crossings.append(
+            NewCrossing(
+                **ids,
+                line=event.line,
+                direction=event.direction,
+                is_entry=None if line is None else line.is_entry(event.direction),
+                track_id=event.track_id,
+                person_kind=event.kind,
+                at=at,
+                event_key=key,
+            )
+        )
+    elif isinstance(event, Visit):
+        rows.visits.append(
+            NewVisit(
+                **ids,
+                zone=event.zone,
+                track_id=event.track_id,
+                person_kind=event.kind,
+                entered_at=at - timedelta(seconds=event.dwell_seconds),
+                exited_at=at,
+                dwell_seconds=event.dwell_seconds,
+                event_key=key,
+            )
+        )
+    elif isinstance(event, CountSnapshot):
+        rows.snapshots.append(
+            NewSnapshot(
+                **ids,
+                at=at,
+                total_people=event.total_people,
+                customers=event.customers,
+                employees=event.employees,
+                groups=event.groups,
+                potential_customers=event.potential_customers,
+                processing_time_ms=stamped.processing_time_ms,
+                event_key=key,
+            )
+        )
+    elif isinstance(event, PartyTally):
+        rows.tallies.append(
+            NewTally(
+                **ids,
+                at=at,
+                potential_customers=event.potential_customers,
+                groups=event.groups,
+                visitors=event.visitors,
+                event_key=key,
+            )
+        )

@@ -1,0 +1,99 @@
+"""Employees (embeddings only with consent), users and API keys."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from shopflow.storage.db import Database
+from shopflow.storage.errors import AlreadyExistsError, ConsentRequiredError, NotFoundError
+from shopflow.storage.records import Language, UserRole
+from shopflow.storage.repositories import ApiKeyRepository, EmployeeRepository, UserRepository
+
+from .factories import store_with_cameras
+
+CONSENT = datetime(2024, 4, 1, 13, 0, tzinfo=UTC)
+
+
+def test_employee_crud(database: Database) -> None:
+    store, _ = store_with_cameras(database, cameras=0)
+    with database.session() as session:
+        employees = EmployeeRepository(session)
+        ana = employees.create(store.id, "Ana", "cashier")
+        bruno = employees.create(store.id, "Bruno")
+    with database.session() as session:
+        employees = EmployeeRepository(session)
+        assert employees.get(ana.id) == ana
+        assert (ana.active, ana.consent_at, ana.has_embedding) == (True, None, False)
+        employees.update(bruno.id, active=False, role="stock")
+        assert [e.name for e in employees.list_by_store(store.id)] == ["Ana", "Bruno"]
+        assert [e.name for e in employees.list_by_store(store.id, active_only=True)] == ["Ana"]
+        employees.delete(bruno.id)
+        with pytest.raises(NotFoundError):
+            employees.get(bruno.id)
+
+
+def test_embeddings_need_consent_and_go_when_it_is_withdrawn(database: Database) -> None:
+    store, _ = store_with_cameras(database, cameras=0)
+    with database.session() as session:
+        employees = EmployeeRepository(session)
+        ana = employees.create(store.id, "Ana")
+        with pytest.raises(ConsentRequiredError):
+            employees.set_embedding(ana.id, b"\x01\x02")
+        consented = employees.record_consent(ana.id, CONSENT)
+        employees.set_embedding(ana.id, b"\x01\x02\x03")
+    assert consented.consent_at == CONSENT
+    with database.session() as session:
+        employees = EmployeeRepository(session)
+        assert employees.get(ana.id).has_embedding
+        assert employees.embeddings(store.id) == {ana.id: b"\x01\x02\x03"}
+        withdrawn = employees.withdraw_consent(ana.id)
+    assert (withdrawn.consent_at, withdrawn.has_embedding) == (None, False)
+    with database.session() as session:
+        assert EmployeeRepository(session).embeddings(store.id) == {}
+
+
+def test_users(database: Database) -> None:
+    with database.session() as session:
+        users = UserRepository(session)
+        owner = users.create("Owner@Example.com ", "hash-1", role=UserRole.OWNER, language=Language.EN)
+        # A taken e-mail (in any case) is refused, and the transaction stays usable.
+        with pytest.raises(AlreadyExistsError):
+            users.create("owner@example.com", "hash-2")
+        viewer = users.create("viewer@example.com", "hash-3")
+    assert (owner.email, owner.role, owner.language) == ("owner@example.com", UserRole.OWNER, Language.EN)
+    assert (viewer.role, viewer.language) == (UserRole.VIEWER, Language.PT_BR)
+    with database.session() as session:
+        users = UserRepository(session)
+        assert users.count() == 2
+        assert users.find_by_email("OWNER@example.com") == owner
+        assert users.find_by_email("nobody@example.com") is None
+        assert users.credentials("owner@example.com") == (owner, "hash-1")
+        changed = users.update(viewer.id, role=UserRole.MANAGER, password_hash="hash-4")
+        assert users.credentials("viewer@example.com") == (changed, "hash-4")
+        assert [u.id for u in users.list_all()] == [owner.id, viewer.id]
+        with pytest.raises(ValueError, match="e-mail"):
+            users.create("not-an-address", "hash")
+
+
+def test_api_keys(database: Database) -> None:
+    store, _ = store_with_cameras(database, cameras=0)
+    used = datetime(2024, 5, 2, 8, 0, tzinfo=UTC)
+    with database.session() as session:
+        keys = ApiKeyRepository(session)
+        bridge = keys.create(store.id, "bridge", "sha256:aaa", "sf_aaaa")
+        old = keys.create(store.id, "old", "sha256:bbb", "sf_bbbb")
+        with pytest.raises(AlreadyExistsError):
+            keys.create(store.id, "copy", "sha256:aaa", "sf_aaaa")
+    with database.session() as session:
+        keys = ApiKeyRepository(session)
+        keys.touch(bridge.id, used)
+        revoked = keys.revoke(old.id)
+        assert revoked.revoked_at is not None
+        assert keys.find_active_by_hash("sha256:bbb") is None
+        found = keys.find_active_by_hash("sha256:aaa")
+        assert found is not None and found.last_used_at == used
+        assert keys.active_candidates("sf_aaaa") == [(found, "sha256:aaa")]
+        assert [k.name for k in keys.list_by_store(store.id)] == ["bridge"]
+        assert [k.name for k in keys.list_by_store(store.id, include_revoked=True)] == ["bridge", "old"]

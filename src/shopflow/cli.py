@@ -1,7 +1,8 @@
-"""The `shopflow` command: analyse a video now; serve, bridge, db and backup as they land."""
+"""The `shopflow` command: analyse a video, serve the store server, manage the database."""
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import sys
@@ -157,6 +158,108 @@ def _analyze(
         )
 
 
+GRACEFUL_SHUTDOWN_SECONDS = 5
+
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True, add_completion=False)
+app.add_typer(db_app, name="db")
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from shopflow.storage.db import normalise_url
+
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL is shown as nothing rather than risk showing a password
+        return "(the DATABASE_URL setting)"
+
+
+def _migrate(url: str) -> str:
+    """Bring the database to the newest schema and return its revision; CliError says why it could not."""
+    from alembic.util import CommandError
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from shopflow.storage import migrate
+
+    try:
+        migrate.upgrade(url)
+        revision = migrate.current_revision(url)
+    except (SQLAlchemyError, CommandError, OSError) as error:
+        if isinstance(error, ArgumentError):
+            raise CliError(f"DATABASE_URL is not a database URL: {error}") from None
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise CliError(f"cannot use the database {_shown_url(url)}: {reason}") from None
+    return revision or "none"
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database's schema up to date (safe to run again) and print its revision."""
+    try:
+        settings = load_settings()
+        url = settings.resolved_database_url
+        revision = _migrate(url)
+    except CliError as error:
+        fail(str(error))
+        return
+    out.print(f"database {_shown_url(url)} is at revision {revision}", highlight=False)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # uvicorn sets SO_REUSEADDR too: a port in TIME_WAIT from a previous run is free for it, and for us.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except socket.gaierror:
+            raise CliError(f"API_HOST {host!r} is not an address of this machine") from None
+        except OSError as error:
+            if error.errno in (errno.EADDRINUSE, errno.EACCES):
+                what = "is in use by another program" if error.errno == errno.EADDRINUSE else "needs more privileges"
+                raise CliError(f"port {port} on {host} {what}; choose another with --port or API_PORT") from None
+            raise CliError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@app.command()
+def serve(
+    demo: Annotated[bool, typer.Option("--demo", help="Also run the demo camera on the bundled sample video.")] = False,
+    host: Annotated[str | None, typer.Option("--host", help="Address to listen on (default API_HOST).")] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on (default API_PORT).")
+    ] = None,
+) -> None:
+    """Run the store server: the API, the dashboards' realtime feed, and the camera workers."""
+    try:
+        settings = load_settings()
+        host = host or settings.api_host
+        port = port or settings.api_port
+        _check_port_free(host, port)
+        resolve_model(settings.yolo_model)
+        _migrate(settings.resolved_database_url)
+    except (CliError, ModelError) as error:
+        fail(str(error))
+        return
+
+    import uvicorn
+
+    from shopflow.api.app import create_app
+
+    logging.getLogger("shopflow").setLevel(logging.INFO)
+    # An open MJPEG stream never ends by itself: without a grace limit, stopping the server would wait for it.
+    uvicorn.run(
+        create_app(settings, demo=demo),
+        host=host,
+        port=port,
+        workers=1,
+        log_level="info",
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+    )
+
+
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} s"
 
@@ -187,6 +290,9 @@ def _print_report(report: AnalysisReport) -> None:
         f"{report.processing_seconds:.1f} s: {report.frames_per_second:.1f} frames/s, "
         f"{report.realtime_factor:.1f}x real time"
     )
+    if report.frames:
+        skipped = report.frames - report.detector_runs
+        out.print(f"motion gate: detector skipped on {skipped} of {report.frames} frames (nothing moved)")
 
 
 def main() -> None:

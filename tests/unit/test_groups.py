@@ -359,10 +359,11 @@ def fixed(*people: TrackedPerson) -> Scene:
         pytest.param(fixed(person(1, 0.0)), 0.5, 0, 0, id="seen 0.4 s: below min presence"),
         pytest.param(fixed(person(1, 0.0)), 1.1, 0, 1, id="seen 1.0 s: counted"),
         pytest.param(fixed(person(1, 0.0, kind=E)), 5.0, 0, 0, id="lone employee"),
-        pytest.param(fixed(person(1, 0.0), person(2, 0.5, kind=E)), 5.0, 1, 1, id="customer helped by employee"),
-        pytest.param(fixed(person(1, 0.0, kind=E), person(2, 0.5, kind=E)), 5.0, 1, 0, id="two employees"),
+        # Groups are groups of customers: staff beside a customer, or staff together, are not one.
+        pytest.param(fixed(person(1, 0.0), person(2, 0.5, kind=E)), 5.0, 0, 1, id="customer helped by employee"),
+        pytest.param(fixed(person(1, 0.0, kind=E), person(2, 0.5, kind=E)), 5.0, 0, 0, id="two employees"),
         pytest.param(
-            lambda at: [person(1, 0.0), person(2, 0.5, kind=C if at < 2.5 else E)], 5.0, 1, 1, id="latest kind wins"
+            lambda at: [person(1, 0.0), person(2, 0.5, kind=C if at < 2.5 else E)], 5.0, 0, 1, id="latest kind wins"
         ),
         pytest.param(fixed(person(1, 0.0), person(2, 0.5)), 1.5, 0, 2, id="too short together to be a group"),
     ],
@@ -447,3 +448,21 @@ def test_state_stays_bounded_over_ten_thousand_frames() -> None:
     assert len(tracker) == 0
     assert tracker.groups_total > 0
     assert 0 < tracker.potential_customers_total <= next_id
+
+
+@pytest.mark.parametrize(
+    ("returning", "expected_groups", "expected_potential_customers"),
+    [
+        pytest.param(set(), 1, 1, id="a new couple"),
+        pytest.param({1, 2}, 0, 0, id="the same couple coming back into view"),
+        pytest.param({1}, 1, 1, id="one of them seen before"),
+    ],
+)
+def test_returning_visitors_are_not_counted_again(
+    returning: set[int], expected_groups: int, expected_potential_customers: int
+) -> None:
+    tracker = GroupTracker()
+    run(tracker, fixed(person(1, 0.0), person(2, 0.5)), 5.0)
+    for track_id in (1, 2):
+        tracker.forget(track_id, returning=track_id in returning)
+    assert (tracker.groups_total, tracker.potential_customers_total) == (expected_groups, expected_potential_customers)

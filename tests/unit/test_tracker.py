@@ -414,3 +414,26 @@ def test_stream_time_going_backwards_is_treated_as_no_time_passing() -> None:
     assert tracker.live_track_ids == frozenset({1})
     assert tracker.update(Detections.empty(), 4.7) == []
     assert tracker.removed_since_last_call() == [1]
+
+
+@pytest.mark.parametrize(
+    ("gap_seconds", "shift", "same_id"),
+    [
+        pytest.param(1.0, (70.0, 0.0), True, id="reappears a little apart after 1 s: same person"),
+        pytest.param(1.0, (200.0, 0.0), False, id="a box far away is someone else"),
+        pytest.param(3.0, (70.0, 0.0), False, id="too long gone to be taken over by proximity"),
+    ],
+)
+def test_lost_track_takes_over_a_nearby_box_that_iou_misses(
+    gap_seconds: float, shift: tuple[float, float], same_id: bool
+) -> None:
+    """Behind an occluder the person's box shrinks to a fragment, then comes back where IoU no longer matches."""
+    frames: list[Frame] = [(i * STEP, {"p": (box(200.0), 0.9)}) for i in range(10)]
+    start = 10 * STEP
+    frames.append((start, {"p": (box(205.0, 260.0, w=30.0, h=60.0), 0.2)}))  # the fragment
+    back = start + gap_seconds
+    moved = box(200.0 + shift[0], 300.0 + shift[1], w=W * 0.8, h=H * 0.8)
+    frames += [(back + i * STEP, {"q": (moved, 0.9)}) for i in range(5)]
+    seen = run(frames)
+    assert len(ids(seen["p"])) == 1
+    assert (ids(seen["q"]) == ids(seen["p"])) is same_id

@@ -1,15 +1,30 @@
-"""Unique visitors: customers seen long enough, employees apart, state freed on departure."""
+"""Unique visitors: customers seen long enough, employees apart, returning visitors recognised, state bounded."""
 
 from __future__ import annotations
 
-from shopflow.analysis.visitors import VisitorCounter
+import numpy as np
+import pytest
+
+from shopflow.analysis.visitors import VisitorCounter, VisitorSettings, similarity
 from shopflow.domain.people import PersonKind
 
 from .tracks import frames, person, stay, walk
 
 
+def colours(*weights: float) -> np.ndarray:
+    """A two-part descriptor: each part is a normalised histogram, as the vision layer makes them."""
+    first = np.array(weights, dtype=np.float32)
+    second = first[::-1].copy()
+    return np.concatenate([first / first.sum(), second / second.sum()])
+
+
+RED = colours(8, 1, 1, 0)
+RED_AGAIN = colours(7, 2, 1, 0)
+BLUE = colours(0, 1, 1, 8)
+
+
 def test_counts_people_seen_long_enough() -> None:
-    counter = VisitorCounter(min_presence_seconds=1.0)
+    counter = VisitorCounter(VisitorSettings(min_presence_seconds=1.0))
     paths = {1: walk((0, 0), (100, 100), 20), 2: stay((50, 50), 3), 3: stay((70, 70), 6)}
     for at, people in frames(paths):
         counter.update(people, at)
@@ -21,9 +36,57 @@ def test_counts_people_seen_long_enough() -> None:
 
 
 def test_employee_recognised_late_is_not_a_visitor() -> None:
-    counter = VisitorCounter(min_presence_seconds=1.0)
+    counter = VisitorCounter()
     counter.update([person(1, 10, 10)], 0.0)
     counter.update([person(1, 10, 10)], 1.0)
     counter.update([person(1, 10, 10, PersonKind.EMPLOYEE)], 2.0)
     counter.forget([1])
     assert (counter.customers, counter.employees) == (0, 1)
+
+
+def test_similarity_is_one_for_identical_colours() -> None:
+    assert similarity(RED, RED) == pytest.approx(1.0)
+    assert similarity(RED, RED_AGAIN) > 0.95
+    assert similarity(RED, BLUE) < 0.6
+
+
+def visit(counter: VisitorCounter, track_id: int, start: float, seconds: float, descriptor: np.ndarray) -> set[int]:
+    at = start
+    while at <= start + seconds:
+        counter.update([person(track_id, 10, 10)], at, {track_id: descriptor})
+        at += 0.2
+    return counter.forget([track_id])
+
+
+@pytest.mark.parametrize(
+    ("second_colours", "gap_seconds", "expected_visitors"),
+    [
+        pytest.param(RED_AGAIN, 30.0, 1, id="same clothes after leaving: the same visitor"),
+        pytest.param(BLUE, 30.0, 2, id="other clothes: a new visitor"),
+        pytest.param(RED_AGAIN, 2000.0, 2, id="same clothes long after: remembered no longer"),
+    ],
+)
+def test_returning_visitor(second_colours: np.ndarray, gap_seconds: float, expected_visitors: int) -> None:
+    counter = VisitorCounter(VisitorSettings(remember_seconds=900.0))
+    assert visit(counter, 1, 0.0, 5.0, RED) == set()
+    returning = visit(counter, 2, 5.0 + gap_seconds, 5.0, second_colours)
+    assert counter.customers == expected_visitors
+    assert returning == ({2} if expected_visitors == 1 else set())
+
+
+def test_two_people_in_view_together_are_never_the_same_visitor() -> None:
+    counter = VisitorCounter()
+    for step in range(30):
+        at = step * 0.2
+        counter.update([person(1, 10, 10), person(2, 90, 10)], at, {1: RED, 2: RED_AGAIN})
+    counter.forget([1, 2])
+    assert counter.customers == 2
+
+
+def test_memory_of_departed_visitors_is_bounded() -> None:
+    counter = VisitorCounter(VisitorSettings(remember_at_most=50, remember_seconds=60.0))
+    rng = np.random.default_rng(7)
+    for track_id in range(1, 400):
+        descriptor = colours(*rng.uniform(0.1, 1.0, 4))
+        visit(counter, track_id, track_id * 3.0, 1.2, descriptor)
+    assert len(counter) <= 50

@@ -152,6 +152,7 @@ class _Person:
     last_seen: float
     kind: PersonKind
     party: _Party
+    returning: bool = False  # a visitor recognised as someone counted before: not a new potential customer
 
 
 class GroupTracker:
@@ -218,10 +219,12 @@ class GroupTracker:
                 potential_customers += 1
         return GroupsNow(groups=tuple(groups), potential_customers=potential_customers)
 
-    def forget(self, track_id: int) -> None:
+    def forget(self, track_id: int, *, returning: bool = False) -> None:
+        """A person gone for good; `returning` when they were recognised as a visitor already counted."""
         person = self._people.pop(track_id, None)
         if person is None:
             return
+        person.returning = returning
         for key in [key for key in self._pairs if track_id in key]:
             del self._pairs[key]
         party = person.party
@@ -290,10 +293,13 @@ class GroupTracker:
             for member in party.members
             if member.last_seen - member.first_seen >= settings.min_presence_seconds - _TIME_SLACK
         ]
-        if len(counted) >= settings.min_samples:
+        customers = [member for member in counted if member.kind != PersonKind.EMPLOYEE]
+        new_customers = sum(not member.returning for member in customers)
+        # A group of customers, counted once: staff standing together are not a group, and a family coming
+        # back into view is the same family.
+        if len(customers) >= settings.min_samples and new_customers:
             self._groups_total += 1
-        non_employees = sum(member.kind != PersonKind.EMPLOYEE for member in counted)
-        added = potential_customers_in_cluster(non_employees, settings)
+        added = potential_customers_in_cluster(new_customers, settings)
         self._potential_customers_total += added
         self._parties.discard(party)
         log.debug("party of %d closed (%d counted): %d potential customers", len(party.members), len(counted), added)

@@ -18,7 +18,7 @@ _CLOCK_SLACK = 1e-6
 class LineSettings:
     # Dead band either side of the line, as a fraction of the person's box height: feet wobbling on the
     # line never leave it, so hovering is not counted (debounce by distance).
-    band_height_fraction: float = 0.12
+    band_height_fraction: float = 0.05
     # The new side must be held this long before the crossing counts (debounce by time): a box that
     # flickers across for one frame, or a step over and straight back, never counts.
     confirm_seconds: float = 0.3
@@ -56,33 +56,33 @@ class LineCounter:
         self.entries = 0
         self.exits = 0
 
-    def _locate(self, person: TrackedPerson) -> int | None:
-        """-1 / +1 for a clear side, 0 inside the dead band, None beside the segment's extent."""
+    def _locate(self, person: TrackedPerson) -> tuple[int, bool]:
+        """(-1 / +1 for a clear side of the line or 0 inside the dead band, whether the feet are within the
+        segment's extent)."""
         px, py = person.feet
         rx, ry = px - self._ax, py - self._ay
         along = (rx * self._dx + ry * self._dy) / (self._length * self._length)
         margin = self.settings.end_margin
-        if along < -margin or along > 1.0 + margin:
-            return None
+        within = -margin <= along <= 1.0 + margin
         signed_distance = (self._dx * ry - self._dy * rx) / self._length
         band = max(person.height, 1.0) * self.settings.band_height_fraction
         if abs(signed_distance) <= band:
-            return 0
-        return 1 if signed_distance > 0 else -1
+            return 0, within
+        return (1 if signed_distance > 0 else -1), within
 
     def update(self, people: Sequence[TrackedPerson], at: float) -> list[Crossing]:
         crossings: list[Crossing] = []
         for person in people:
-            side = self._locate(person)
+            side, within = self._locate(person)
             state = self._sides.get(person.track_id)
-            if side is None:
-                # Walking round the end of a line is not a crossing: forget which side they were on.
-                if state is not None:
-                    state.settled, state.pending = 0, 0
-                continue
             if state is None:
-                state = self._sides[person.track_id] = _TrackSide(settled=side)
+                self._sides[person.track_id] = _TrackSide(settled=side if within else 0)
                 continue
+            if not within and not state.pending:
+                # Walking round the end of a line is not a crossing: forget which side they were on.
+                state.settled = 0
+                continue
+            # Beyond the end, a crossing that began on the segment may still be confirmed (people cut corners).
             if side == 0:
                 continue  # in the dead band: neither confirms nor cancels
             if state.settled == 0:
@@ -92,16 +92,22 @@ class LineCounter:
                 state.pending = 0  # stepped back before confirming
                 continue
             if state.pending != side:
+                if not within:
+                    state.settled = 0
+                    continue
                 state.pending, state.pending_since = side, at
             if at - state.pending_since >= self.settings.confirm_seconds - _CLOCK_SLACK:
-                direction = Direction.IN if side > 0 else Direction.OUT
-                if direction is Direction.IN:
-                    self.entries += 1
-                else:
-                    self.exits += 1
-                crossings.append(Crossing(self.line.name, direction, person.track_id, person.kind, at))
+                crossings.append(self._count(person, side, at))
                 state.settled, state.pending = side, 0
         return crossings
+
+    def _count(self, person: TrackedPerson, side: int, at: float) -> Crossing:
+        direction = Direction.IN if side > 0 else Direction.OUT
+        if direction is Direction.IN:
+            self.entries += 1
+        else:
+            self.exits += 1
+        return Crossing(self.line.name, direction, person.track_id, person.kind, at)
 
     def forget(self, track_ids: Iterable[int]) -> None:
         for track_id in track_ids:

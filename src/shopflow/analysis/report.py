@@ -37,6 +37,7 @@ class AnalysisReport:
     frames: int
     video_seconds: float
     processing_seconds: float
+    detector_runs: int = 0  # analysed frames the motion gate let through to the detector
     stage_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -81,7 +82,12 @@ class ReportBuilder:
                 self._dwell[event.zone].append(event.dwell_seconds)
 
     def build(
-        self, frames: int, video_seconds: float, processing_seconds: float, stage_seconds: dict[str, float]
+        self,
+        frames: int,
+        video_seconds: float,
+        processing_seconds: float,
+        stage_seconds: dict[str, float],
+        detector_runs: int,
     ) -> AnalysisReport:
         scene = self._scene
         return AnalysisReport(
@@ -101,5 +107,6 @@ class ReportBuilder:
             frames=frames,
             video_seconds=video_seconds,
             processing_seconds=processing_seconds,
+            detector_runs=detector_runs,
             stage_seconds=stage_seconds,
         )

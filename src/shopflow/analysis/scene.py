@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shopflow.analysis.groups import GroupSettings, GroupsNow, GroupTracker
 from shopflow.analysis.heatmap import Heatmap
 from shopflow.analysis.lines import LineCounter, LineSettings
-from shopflow.analysis.visitors import VisitorCounter
+from shopflow.analysis.visitors import Descriptor, VisitorCounter, VisitorSettings
 from shopflow.analysis.zones import ZoneMonitor, ZoneSettings
 from shopflow.domain.events import CountSnapshot, Event
 from shopflow.domain.geometry import CountingLine, Zone
@@ -20,6 +20,7 @@ class SceneSettings:
     lines: LineSettings = field(default_factory=LineSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
     groups: GroupSettings = field(default_factory=GroupSettings)
+    visitors: VisitorSettings = field(default_factory=VisitorSettings)
     # Per-person state is dropped this long after a person was last seen. It must outlast the tracker's
     # own lost buffer, so a person it re-acquires still has their line sides and open visit.
     forget_after_seconds: float = 10.0
@@ -57,14 +58,17 @@ class SceneAnalyzer:
         self.lines = [LineCounter(line, frame_width, frame_height, self.settings.lines) for line in lines]
         self.zones = [ZoneMonitor(zone, frame_width, frame_height, self.settings.zones) for zone in zones]
         self.groups = GroupTracker(self.settings.groups)
-        self.visitors = VisitorCounter(self.settings.groups.min_presence_seconds)
+        self.visitors = VisitorCounter(self.settings.visitors)
         self.heatmap = Heatmap(self.settings.heatmap_columns, self.settings.heatmap_rows)
         self.peak_people = 0
         self._last_seen: dict[int, float] = {}
         self._last_at: float | None = None
         self._next_snapshot_at: float | None = None
 
-    def update(self, people: Sequence[TrackedPerson], at: float) -> SceneUpdate:
+    def update(
+        self, people: Sequence[TrackedPerson], at: float, colours: Mapping[int, Descriptor] | None = None
+    ) -> SceneUpdate:
+        """`colours`: clothing descriptors of the people seen clearly in this frame, to recognise returning visitors."""
         events: list[Event] = []
         for person in people:
             self._last_seen[person.track_id] = at
@@ -72,7 +76,7 @@ class SceneAnalyzer:
             events.extend(line.update(people, at))
         for zone in self.zones:
             events.extend(zone.update(people, at))
-        self.visitors.update(people, at)
+        self.visitors.update(people, at, colours)
         groups_now = self.groups.update(people, at)
         if self._last_at is not None:
             step = min(at - self._last_at, self.settings.heatmap_max_step_seconds)
@@ -106,9 +110,9 @@ class SceneAnalyzer:
             line.forget(track_ids)
         for zone in self.zones:
             events.extend(zone.forget(track_ids))
-        self.visitors.forget(track_ids)
+        returning = self.visitors.forget(track_ids)
         for track_id in track_ids:
-            self.groups.forget(track_id)
+            self.groups.forget(track_id, returning=track_id in returning)
             del self._last_seen[track_id]
         return events
 

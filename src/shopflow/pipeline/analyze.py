@@ -68,7 +68,7 @@ def analyze_source(
         video_seconds = _duration(total, source.native_fps, first_at or 0.0, last_at)
     processing = time.perf_counter() - started
     log.info("analysed %d frames (%d detector runs) in %.1f s", engine.frames, engine.detector_runs, processing)
-    return builder.build(engine.frames, video_seconds, processing, dict(timings.seconds))
+    return builder.build(engine.frames, video_seconds, processing, dict(timings.seconds), engine.detector_runs)
 
 
 def _duration(frame_count: int | None, native_fps: float | None, first_at: float, last_at: float) -> float:

@@ -13,6 +13,7 @@ from shopflow.domain.people import Detections, TrackedPerson
 from shopflow.pipeline.motion import MotionGate, MotionSettings
 from shopflow.pipeline.sources import Frame
 from shopflow.pipeline.timings import StageTimings
+from shopflow.vision.appearance import describe_clear
 from shopflow.vision.detector import Image
 from shopflow.vision.tracker import PersonTracker, TrackerSettings
 
@@ -78,10 +79,14 @@ class CameraEngine:
                 with self.timings.measure("staff"):
                     people = self._staff(frame.image, people)
             self._people = people
+            with self.timings.measure("appearance"):
+                colours = describe_clear(frame.image, people)
+        else:
+            colours = None
         # With the detector skipped nothing moved, so the people are where they were last seen; the scene
         # still sees them, which keeps dwell times and stays running.
         with self.timings.measure("analyse"):
-            update = self.scene.update(self._people, frame.timestamp)
+            update = self.scene.update(self._people, frame.timestamp, colours)
         return FrameResult(frame, update, detect)
 
     def finish(self) -> list[Event]:

@@ -26,11 +26,15 @@ class TrackerSettings:
     low_confidence: float = 0.1  # boxes between low and high only extend existing tracks (ByteTrack's 2nd stage)
     new_track_confidence: float = 0.6  # a box must reach this to start a new track
     match_iou: float = 0.2  # minimum IoU for the first association
-    low_match_iou: float = 0.5  # minimum IoU for the second association
+    low_match_iou: float = 0.3  # minimum IoU for the second association
     lost_seconds: float = 4.0  # a lost track waits this long (stream time) for re-association, then is removed
     min_hits: int = 2  # consecutive matches before a new track is reported (suppresses one-frame ghosts)
     coast_seconds: float = 2.0  # an unmatched track moves on its last velocity this long, then stands where it is
     max_lost_speed: float = 1.2  # person heights per second; a lost track never coasts faster (brisk walk)
+    # A lost track takes over a confident box that IoU could not pair with it when the box's feet stand within
+    # this many of the track's heights of where it was last seen, within revive_seconds of losing it.
+    revive_distance: float = 1.0
+    revive_seconds: float = 2.0
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.low_confidence <= self.high_confidence <= self.new_track_confidence <= 1.0:
@@ -79,6 +83,16 @@ def box_iou(a: F64, b: F64) -> F64:
     union = area_a[:, None] + area_b[None, :] - inter
     iou: F64 = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     return iou
+
+
+def _feet_closeness(track_boxes: F64, heights: F64, boxes: F64, max_heights: float) -> F64:
+    """1 - (feet distance / (max_heights x the track's height)), floored at 0: an IoU-like score for _assign."""
+    track_feet = np.stack([(track_boxes[:, 0] + track_boxes[:, 2]) / 2, track_boxes[:, 3]], axis=1)
+    box_feet = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, boxes[:, 3]], axis=1)
+    distance = np.linalg.norm(track_feet[:, None, :] - box_feet[None, :, :], axis=2)
+    reach = max_heights * np.maximum(heights, 1.0)
+    closeness: F64 = np.clip(1.0 - distance / reach[:, None], 0.0, None)
+    return closeness
 
 
 def _assign(iou: F64, min_iou: float) -> tuple[list[tuple[int, int]], list[int], list[int]]:
@@ -162,6 +176,25 @@ class PersonTracker:
             iou = np.where(was_lost[:, None], np.maximum(iou, at_last_box), iou)
         matches, free_tracks, free_high = _assign(iou, s.match_iou)
         pairs = [(confirmed[r], int(high[c])) for r, c in matches]
+
+        # Stage 1b: behind an occluder the box shrinks to a fragment or the person changes pace, so IoU misses
+        # the re-appearance; a confident box standing where a recently lost track stood is that person.
+        recently_lost = [
+            confirmed[r]
+            for r in free_tracks
+            if tracks[confirmed[r]].phase is _Phase.LOST and at - tracks[confirmed[r]].lost_since <= s.revive_seconds
+        ]
+        if recently_lost and free_high:
+            candidates = high[free_high]
+            # The Kalman height and position: the last box may be a fragment of the person going out of sight.
+            heights = np.array([tracks[i].mean[3] for i in recently_lost])
+            closeness = np.maximum(
+                _feet_closeness(last_boxes[recently_lost], heights, boxes[candidates], s.revive_distance),
+                _feet_closeness(predicted[recently_lost], heights, boxes[candidates], s.revive_distance),
+            )
+            matches, _, still_free = _assign(closeness, 1e-9)
+            pairs += [(recently_lost[r], int(candidates[c])) for r, c in matches]
+            free_high = [free_high[c] for c in still_free]
 
         # Stage 2 (ByteTrack): doubtful boxes may only extend tracks that were tracked until now.
         still_tracked = [confirmed[r] for r in free_tracks if tracks[confirmed[r]].phase is _Phase.TRACKED]

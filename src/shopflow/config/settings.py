@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+log = logging.getLogger(__name__)
+
 DEFAULT_DATA_DIR = Path("data")
+SESSION_SECRET_FILE = "session_secret"
 
 
 class Settings(BaseSettings):
@@ -18,6 +24,8 @@ class Settings(BaseSettings):
     api_port: int = Field(8001, ge=1, le=65535)
     api_debug: bool = False
     bridge_api_key: SecretStr | None = None
+    # Signs the dashboard's session cookies. Unset: one is generated once and kept in DATA_DIR/session_secret.
+    session_secret: SecretStr | None = None
     sentry_dsn: SecretStr | None = None
 
     # `yolo11n` (or `yolo11n.pt`, the seed's name) means the bundled model; anything else is a path to a
@@ -44,6 +52,37 @@ class Settings(BaseSettings):
     @property
     def media_dir(self) -> Path:
         return self.data_dir / "media"
+
+    def resolved_session_secret(self) -> str:
+        """SESSION_SECRET, or the one kept in DATA_DIR (made on first use, readable by this user only).
+
+        Kept on disk rather than made per start, so signing in survives a restart.
+        """
+        if self.session_secret is not None and self.session_secret.get_secret_value().strip():
+            return self.session_secret.get_secret_value().strip()
+        path = self.data_dir / SESSION_SECRET_FILE
+        try:
+            existing = path.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            existing = ""
+        if existing:
+            return existing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        value = secrets.token_urlsafe(48)
+        # Written aside, then linked into place: link fails if another process got there first, and nobody
+        # ever reads a half-written file.
+        draft = path.with_name(f".{SESSION_SECRET_FILE}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(value + "\n")
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            return path.read_text(encoding="utf-8").strip()
+        finally:
+            draft.unlink()
+        log.info("generated the dashboard session secret in %s (set SESSION_SECRET to choose one)", path)
+        return value
 
 
 @lru_cache

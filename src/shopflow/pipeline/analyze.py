@@ -13,6 +13,7 @@ from shopflow.analysis.report import AnalysisReport, ReportBuilder
 from shopflow.domain.geometry import CountingLine, Zone
 from shopflow.pipeline.annotate import draw
 from shopflow.pipeline.engine import CameraEngine, DetectFn, EngineSettings
+from shopflow.pipeline.prefetch import Prefetcher
 from shopflow.pipeline.sources import SourceError, open_source
 from shopflow.pipeline.timings import StageTimings
 
@@ -42,8 +43,9 @@ def analyze_source(
         total = source.frame_count
         first_at: float | None = None
         last_at = 0.0
+        prefetcher = None if source.is_live else Prefetcher(source)
         try:
-            frames = iter(source)
+            frames = iter(prefetcher if prefetcher is not None else source)
             while True:
                 with timings.measure("decode"):
                     frame = next(frames, None)
@@ -60,6 +62,8 @@ def analyze_source(
                 if on_progress is not None:
                     on_progress(frame.index + 1, total)
         finally:
+            if prefetcher is not None:
+                prefetcher.close()
             if writer is not None:
                 writer.release()
         builder.add(engine.finish())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 import cv2
@@ -23,6 +24,8 @@ FONT = cv2.FONT_HERSHEY_SIMPLEX
 
 
 def _label(image: Image, text: str, origin: tuple[int, int], colour: tuple[int, int, int]) -> None:
+    # OpenCV's fonts are ASCII only: "praça" would be drawn as "pra??a", so accents are dropped ("praca").
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     (w, h), base = cv2.getTextSize(text, FONT, 0.45, 1)
     x, y = origin
     cv2.rectangle(image, (x, y - h - base - 2), (x + w + 4, y), colour, -1)

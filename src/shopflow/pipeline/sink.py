@@ -24,7 +24,31 @@ class PartyTally:
     visitors: int = 0  # unique customers settled since the previous tally
 
 
-SinkEvent = Event | PartyTally
+@dataclass(frozen=True, slots=True)
+class HeatmapTally:
+    """Person-seconds added to each heatmap cell since the previous heatmap tally (deltas, row-major).
+
+    The grid is resolution-free (cells over the whole frame); `frame_width` x `frame_height` is the frame it was
+    measured on, so a heatmap can be drawn at the camera's own aspect. Storage adds it to the hour it falls in.
+    """
+
+    at: float  # stream seconds
+    columns: int
+    rows: int
+    cells: tuple[float, ...]  # rows * columns person-seconds, row by row
+    frame_width: int
+    frame_height: int
+
+    def __post_init__(self) -> None:
+        if self.columns < 1 or self.rows < 1:
+            raise ValueError(f"a heatmap tally needs at least one column and one row, got {self.columns}x{self.rows}")
+        if len(self.cells) != self.columns * self.rows:
+            raise ValueError(f"a {self.columns}x{self.rows} heatmap tally needs {self.columns * self.rows} cells")
+        if self.frame_width < 1 or self.frame_height < 1:
+            raise ValueError(f"frame size must be positive, got {self.frame_width}x{self.frame_height}")
+
+
+SinkEvent = Event | PartyTally | HeatmapTally
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import numpy as np
+
 from shopflow.analysis.scene import SceneAnalyzer
 from shopflow.domain.events import CountSnapshot, Crossing, Event, Visit, ZoneEntry
-from shopflow.pipeline.sink import PartyTally, SinkEvent, StampedEvent
+from shopflow.pipeline.sink import HeatmapTally, PartyTally, SinkEvent, StampedEvent
 from shopflow.pipeline.sources import Frame
+
+# How often (stream seconds) the heatmap's growth is sent: each tally is a whole grid, so not every frame.
+HEATMAP_EVERY_SECONDS = 60.0
 
 
 def event_key(session: str, event: SinkEvent) -> str:
@@ -23,6 +28,8 @@ def event_key(session: str, event: SinkEvent) -> str:
             return f"{session}:s:{event.at:.3f}"
         case PartyTally():
             return f"{session}:p:{event.at:.3f}"
+        case HeatmapTally():
+            return f"{session}:h:{event.at:.3f}"
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -34,12 +41,19 @@ class EventStamper:
     """Stamps one stream session's events. `session` must be stable for a replayable source (a file played
     once) and unique otherwise (a live stream, each pass of a looping demo)."""
 
-    def __init__(self, session: str, scene: SceneAnalyzer) -> None:
+    def __init__(
+        self, session: str, scene: SceneAnalyzer, heatmap_every_seconds: float = HEATMAP_EVERY_SECONDS
+    ) -> None:
+        if heatmap_every_seconds <= 0:
+            raise ValueError(f"heatmap_every_seconds must be positive, got {heatmap_every_seconds:g}")
         self.session = session
         self._scene = scene
         self._potential_customers = 0
         self._groups = 0
         self._visitors = 0
+        self._heatmap_every = heatmap_every_seconds
+        self._heatmap_sent = scene.heatmap.grid  # what earlier heatmap tallies already carried
+        self._next_heatmap_at: float | None = None
 
     def _tally(self, at: float) -> list[SinkEvent]:
         groups = self._scene.groups
@@ -57,11 +71,46 @@ class EventStamper:
         self._visitors = visitors
         return [delta]
 
-    def stamp(self, events: list[Event], frame: Frame, processing_ms: float | None = None) -> list[StampedEvent]:
+    def _heatmap(self, at: float, final: bool) -> list[SinkEvent]:
+        if self._next_heatmap_at is None:
+            self._next_heatmap_at = at + self._heatmap_every
+        if at < self._next_heatmap_at and not final:
+            return []
+        self._next_heatmap_at = at + self._heatmap_every
+        grid = self._scene.heatmap.grid
+        delta = grid - self._heatmap_sent
+        if not np.any(delta > 0):
+            return []
+        self._heatmap_sent = grid
+        rows, columns = delta.shape
+        return [
+            HeatmapTally(
+                at=at,
+                columns=columns,
+                rows=rows,
+                cells=tuple(float(value) for value in delta.ravel()),
+                frame_width=self._scene.frame_width,
+                frame_height=self._scene.frame_height,
+            )
+        ]
+
+    def stamp(
+        self, events: list[Event], frame: Frame, processing_ms: float | None = None, *, final: bool = False
+    ) -> list[StampedEvent]:
+        """Stamp one frame's events, adding the tallies that are due.
+
+        `final` marks the end of a stream (the events of `engine.finish()`, stamped with the last frame): the
+        heatmap's growth since its last tally is sent at once, so the last minute is not lost.
+        """
         stamped: list[StampedEvent] = []
-        for event in [*events, *self._tally(frame.timestamp)]:
+        for event in [*events, *self._tally(frame.timestamp), *self._heatmap(frame.timestamp, final)]:
             at = event_time(event)
             occurred = frame.captured_at - timedelta(seconds=frame.timestamp - at)
             timing = processing_ms if isinstance(event, CountSnapshot) else None
-            stamped.append(StampedEvent(event, occurred, event_key(self.session, event), timing))
+            key = event_key(self.session, event)
+            if final and isinstance(event, PartyTally | HeatmapTally):
+                # The last frame may already have sent a tally at this very stream time; without a suffix the
+                # closing tally would share its key and be dropped as a replay.
+                key += ":end"
+            stamped.append(StampedEvent(event, occurred, key, timing))
         return stamped

@@ -166,7 +166,7 @@ class CameraWorker:
             height, width = frame.image.shape[:2]
             if engine is None or (engine.scene.frame_width, engine.scene.frame_height) != (width, height):
                 if engine is not None and stamper is not None and last is not None:
-                    self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last))
+                    self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last, final=True))
                 engine = CameraEngine(
                     width,
                     height,
@@ -193,4 +193,4 @@ class CameraWorker:
         if engine is not None and stamper is not None and last is not None and not self._stop.is_set():
             # The end of a file: close the visits and parties still open. A stopped worker does not, so a
             # restarted one can replay the same file and store nothing twice.
-            self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last))
+            self._sink.write(self.spec.camera_id, stamper.stamp(engine.finish(), last, final=True))

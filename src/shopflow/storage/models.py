@@ -19,6 +19,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -38,6 +40,7 @@ NAMING_CONVENTION = {
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 
 PERSON_KINDS = "person_kind IN ('customer', 'employee')"
+CAMERA_STATUSES = "status IN ('online', 'offline', 'error', 'disabled', 'starting', 'finished')"
 
 
 class Base(DeclarativeBase):
@@ -72,7 +75,7 @@ class StoreRow(Base):
 class CameraRow(Base):
     __tablename__ = "cameras"
     __table_args__ = (
-        CheckConstraint("status IN ('online', 'offline', 'error', 'disabled', 'starting')", name="status"),
+        CheckConstraint(CAMERA_STATUSES, name="status"),
         CheckConstraint("sample_fps > 0", name="sample_fps_positive"),
         CheckConstraint("imgsz > 0", name="imgsz_positive"),
     )
@@ -92,6 +95,9 @@ class CameraRow(Base):
     measured_fps: Mapped[float | None]
     dropped_frames: Mapped[int] = mapped_column(BigInteger, default=0)
     is_demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Video files only: play again from the start (the demo), and at the video's own pace like a camera.
+    loop_video: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    realtime_pace: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -204,6 +210,45 @@ class HourlyRollupRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class HeatmapTallyRow(Base):
+    """The keys of the heatmap tallies already added to `heatmap_hourly`, so a replayed tally is added once.
+
+    Only the key is kept: a tally's grid is thousands of numbers, and the hourly sum is all anyone reads.
+    """
+
+    __tablename__ = "heatmap_tallies"
+    __table_args__ = (UniqueConstraint("camera_id", "event_key"),)
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class HeatmapHourlyRow(Base):
+    """Person-seconds per heatmap cell, per camera and UTC hour: a rows x columns float32 grid, row-major.
+
+    A camera whose grid size changes gets a row per size in that hour; readers resample them to one size.
+    """
+
+    __tablename__ = "heatmap_hourly"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "hour_start", "columns", "rows"),
+        CheckConstraint("columns > 0 AND rows > 0", name="grid_size_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    hour_start: Mapped[datetime]
+    columns: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[bytes] = mapped_column(LargeBinary)
+    # The frame the grid was last measured on, so the heatmap is drawn at the camera's own size and aspect.
+    frame_width: Mapped[int] = mapped_column(Integer)
+    frame_height: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class EmployeeRow(Base):
     __tablename__ = "employees"
 
@@ -244,3 +289,16 @@ class ApiKeyRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class StorePrivacyRow(Base):
+    """A store's privacy choices; a store without a row has the defaults (see records.PrivacySettings)."""
+
+    __tablename__ = "store_privacy"
+    __table_args__ = (CheckConstraint("retention_days > 0", name="retention_days_positive"),)
+
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), primary_key=True)
+    retention_days: Mapped[int] = mapped_column(Integer)
+    face_recognition: Mapped[bool] = mapped_column(Boolean)
+    consent_text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

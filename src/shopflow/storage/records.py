@@ -11,6 +11,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Generic, Literal, TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
 from shopflow.domain.events import Direction
 from shopflow.domain.geometry import CountingLine, GeometryError, Point, Zone
 from shopflow.domain.people import PersonKind
@@ -27,6 +30,7 @@ class CameraStatus(StrEnum):
     ERROR = "error"
     DISABLED = "disabled"
     STARTING = "starting"
+    FINISHED = "finished"  # a video file played once has been analysed to its end
 
 
 class InsideSide(StrEnum):
@@ -190,6 +194,8 @@ class CameraRecord:
     is_demo: bool
     created_at: datetime
     updated_at: datetime
+    loop_video: bool = False  # video files only: play again from the start when it ends
+    realtime_pace: bool = True  # video files only: play at the video's own pace, like a camera
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +210,8 @@ class CameraSource:
     imgsz: int
     lines: tuple[LineConfig, ...]
     zones: tuple[ZoneConfig, ...]
+    loop_video: bool = False
+    realtime_pace: bool = True
 
     def __repr__(self) -> str:
         # The URL may hold a password: keep it out of logs and tracebacks.
@@ -229,6 +237,21 @@ class UserRecord:
     role: UserRole
     language: Language
     created_at: datetime
+
+
+DEFAULT_RETENTION_DAYS = 90
+MAX_RETENTION_DAYS = 3650
+
+
+@dataclass(frozen=True, slots=True)
+class PrivacySettings:
+    """A store's privacy choices. Faces are off until the owner turns them on (they need employees' consent)."""
+
+    store_id: int
+    retention_days: int = DEFAULT_RETENTION_DAYS  # events older than this many days may be deleted
+    face_recognition: bool = False
+    consent_text: str = ""  # what employees agree to before their face is enrolled
+    updated_at: datetime | None = None  # None: never changed, the defaults
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,6 +316,20 @@ class NewTally:
     potential_customers: int
     groups: int
     visitors: int
+    event_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewHeatmapTally:
+    """Person-seconds added to each cell of a camera's heatmap grid (row-major), at one moment."""
+
+    camera_id: int
+    at: datetime
+    columns: int
+    rows: int
+    cells: tuple[float, ...]
+    frame_width: int
+    frame_height: int
     event_key: str
 
 
@@ -422,6 +459,24 @@ class DailyTotals:
     day: date  # the store's local calendar day
     counts: Counts
     camera_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HeatmapGrid:
+    """A camera's heatmap summed over a time range, for one grid size.
+
+    `cells` is (rows, columns) person-seconds, read-only. `frame_width` x `frame_height` is the frame size most
+    recently measured with this grid.
+    """
+
+    camera_id: int
+    columns: int
+    rows: int
+    cells: npt.NDArray[np.float64]
+    frame_width: int
+    frame_height: int
+    hours: int  # hourly rows added together
+    last_updated: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,9 +4,10 @@ Each flush is one transaction: the new events and the hourly rollups they change
 an event whose (camera, key) is already stored is skipped and does not touch the rollups.
 
 - ZoneEntry events are dropped on arrival: a stay is stored once, as a Visit, when it closes.
+- Heatmap tallies are added to the camera's hourly heatmap grid; only their keys are kept besides.
 - When the buffer is full, `write` blocks for up to `block_seconds`; then the oldest snapshots are dropped to
-  make room (a snapshot is a periodic sample, the next one replaces it). Crossings, visits and party tallies
-  are never dropped: they are admitted above the bound (they come a few per second, a snapshot per frame).
+  make room (a snapshot is a periodic sample, the next one replaces it). Crossings, visits, party and heatmap
+  tallies are never dropped: they are admitted above the bound (they come a few per second, a snapshot per frame).
 - A failed flush is retried with exponential backoff, keeping its events. An event that the database rejects
   outright (a constraint) is isolated by retrying the batch one event per transaction, and only it is dropped;
   events of a camera that no longer exists are dropped too.
@@ -15,6 +16,7 @@ an event whose (camera, key) is already stored is skipped and does not touch the
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections import deque
@@ -25,12 +27,13 @@ from datetime import timedelta
 from sqlalchemy.exc import DataError, IntegrityError
 
 from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
-from shopflow.pipeline.sink import PartyTally, StampedEvent
+from shopflow.pipeline.sink import HeatmapTally, PartyTally, StampedEvent
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.db import Database
-from shopflow.storage.records import NewCrossing, NewSnapshot, NewTally, NewVisit
+from shopflow.storage.records import NewCrossing, NewHeatmapTally, NewSnapshot, NewTally, NewVisit
 from shopflow.storage.repositories.cameras import CameraRepository, CameraRouting
 from shopflow.storage.repositories.events import EventRepository
+from shopflow.storage.repositories.heatmaps import HeatmapRepository
 from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,17 @@ PERMANENT_ERRORS = (IntegrityError, DataError)
 PERMANENT_ATTEMPTS_BEFORE_SPLIT = 2
 
 BeforeCommitHook = Callable[[int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class CommittedEvents:
+    """The crossings and visits one flush stored for the first time (replayed duplicates are left out)."""
+
+    crossings: tuple[NewCrossing, ...]
+    visits: tuple[NewVisit, ...]
+
+
+CommittedHook = Callable[[CommittedEvents], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,9 +81,10 @@ class _Rows:
     visits: list[NewVisit] = field(default_factory=list)
     snapshots: list[NewSnapshot] = field(default_factory=list)
     tallies: list[NewTally] = field(default_factory=list)
+    heatmaps: list[NewHeatmapTally] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.crossings) + len(self.visits) + len(self.snapshots) + len(self.tallies)
+        return len(self.crossings) + len(self.visits) + len(self.snapshots) + len(self.tallies) + len(self.heatmaps)
 
     def one_by_one(self) -> Iterable[_Rows]:
         for crossing in self.crossings:
@@ -80,6 +95,8 @@ class _Rows:
             yield _Rows(snapshots=[snapshot])
         for tally in self.tallies:
             yield _Rows(tallies=[tally])
+        for heatmap in self.heatmaps:
+            yield _Rows(heatmaps=[heatmap])
 
 
 def _check(stamped: StampedEvent) -> None:
@@ -90,7 +107,9 @@ def _check(stamped: StampedEvent) -> None:
     event = stamped.event
     if isinstance(event, Visit) and event.dwell_seconds < 0:
         raise ValueError(f"visit {stamped.key!r} exits before it enters")
-    if not isinstance(event, Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally):
+    if isinstance(event, HeatmapTally) and not all(math.isfinite(v) and v >= 0 for v in event.cells):
+        raise ValueError(f"heatmap tally {stamped.key!r} has a negative or non-finite cell")
+    if not isinstance(event, Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally | HeatmapTally):
         raise TypeError(f"not an event the writer knows: {type(event).__name__}")
 
 
@@ -110,6 +129,7 @@ class EventWriter:
         close_timeout_seconds: float = 30.0,
         camera_cache_seconds: float = 30.0,
         before_commit: BeforeCommitHook | None = None,
+        on_committed: CommittedHook | None = None,
     ) -> None:
         if flush_seconds <= 0 or batch_size < 1 or max_pending < batch_size:
             raise ValueError("need flush_seconds > 0, batch_size >= 1 and max_pending >= batch_size")
@@ -125,6 +145,9 @@ class EventWriter:
         # Called inside each flush transaction just before commit, with the attempt number (1 = first try).
         # Lets tests make a flush fail on purpose; raising rolls the flush back and it is retried.
         self._before_commit = before_commit
+        # Called on the writer thread after each commit that stored crossings or visits (the server pushes them
+        # to live dashboards). It must be quick; what it raises is logged and never undoes the commit.
+        self._on_committed = on_committed
 
         self._lock = threading.Condition()
         self._counting: deque[_Item] = deque()  # crossings, visits, tallies: never dropped
@@ -338,14 +361,21 @@ class EventWriter:
             visits = events.insert_visits(rows.visits)
             snapshots = events.insert_snapshots(rows.snapshots)
             tallies = events.insert_tallies(rows.tallies)
-            RollupRepository(session).add(rollup_deltas(crossings, visits, snapshots, tallies), now=utcnow())
+            now = utcnow()
+            RollupRepository(session).add(rollup_deltas(crossings, visits, snapshots, tallies), now=now)
+            heatmaps = HeatmapRepository(session).add(rows.heatmaps, now=now)
             if self._before_commit is not None:
                 self._before_commit(attempt)
-        inserted = len(crossings) + len(visits) + len(snapshots) + len(tallies)
+        inserted = len(crossings) + len(visits) + len(snapshots) + len(tallies) + len(heatmaps)
         with self._lock:
             self._written += inserted
             self._duplicates += len(rows) - inserted
         log.debug("stored %d events (%d already stored)", inserted, len(rows) - inserted)
+        if self._on_committed is not None and (crossings or visits):
+            try:
+                self._on_committed(CommittedEvents(tuple(crossings), tuple(visits)))
+            except Exception:  # a listener's failure must not make the stored batch look failed and retried
+                log.exception("on_committed hook failed")
 
     def _rows(self, batch: list[_Item]) -> _Rows:
         routing = self._camera_routing({item.camera_id for item in batch})
@@ -432,6 +462,19 @@ def _add_row(rows: _Rows, camera: CameraRouting, stamped: StampedEvent) -> None:
                 potential_customers=event.potential_customers,
                 groups=event.groups,
                 visitors=event.visitors,
+                event_key=key,
+            )
+        )
+    elif isinstance(event, HeatmapTally):
+        rows.heatmaps.append(
+            NewHeatmapTally(
+                camera_id=camera.camera_id,
+                at=at,
+                columns=event.columns,
+                rows=event.rows,
+                cells=event.cells,
+                frame_width=event.frame_width,
+                frame_height=event.frame_height,
                 event_key=key,
             )
         )

@@ -21,9 +21,12 @@ TABLES = {
     "visits",
     "party_tallies",
     "hourly_rollups",
+    "heatmap_hourly",
+    "heatmap_tallies",
     "employees",
     "users",
     "api_keys",
+    "store_privacy",
 }
 
 

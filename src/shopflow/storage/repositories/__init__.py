@@ -4,6 +4,8 @@ from shopflow.storage.repositories.api_keys import ApiKeyRepository
 from shopflow.storage.repositories.cameras import CameraRepository, redact_source_url
 from shopflow.storage.repositories.employees import EmployeeRepository
 from shopflow.storage.repositories.events import EventRepository
+from shopflow.storage.repositories.heatmaps import HeatmapRepository
+from shopflow.storage.repositories.privacy import PrivacyRepository
 from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
 from shopflow.storage.repositories.stores import StoreRepository
 from shopflow.storage.repositories.users import UserRepository
@@ -13,6 +15,8 @@ __all__ = [
     "CameraRepository",
     "EmployeeRepository",
     "EventRepository",
+    "HeatmapRepository",
+    "PrivacyRepository",
     "RollupRepository",
     "StoreRepository",
     "UserRepository",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from shopflow.storage.columns import require_utc
@@ -121,6 +121,8 @@ def _record(row: CameraRow) -> CameraRecord:
         is_demo=row.is_demo,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        loop_video=row.loop_video,
+        realtime_pace=row.realtime_pace,
     )
 
 
@@ -134,6 +136,8 @@ def _source_record(row: CameraRow) -> CameraSource:
         imgsz=row.imgsz,
         lines=_stored_lines(row),
         zones=_stored_zones(row),
+        loop_video=row.loop_video,
+        realtime_pace=row.realtime_pace,
     )
 
 
@@ -153,6 +157,8 @@ class CameraRepository:
         lines: Sequence[LineConfig] = (),
         zones: Sequence[ZoneConfig] = (),
         is_demo: bool = False,
+        loop_video: bool = False,
+        realtime_pace: bool = True,
     ) -> CameraRecord:
         if self._session.get(StoreRow, store_id) is None:
             raise NotFoundError("store", store_id)
@@ -169,6 +175,8 @@ class CameraRepository:
             status=CameraStatus.OFFLINE.value if enabled else CameraStatus.DISABLED.value,
             dropped_frames=0,
             is_demo=is_demo,
+            loop_video=loop_video,
+            realtime_pace=realtime_pace,
         )
         self._session.add(row)
         self._session.flush()
@@ -181,6 +189,19 @@ class CameraRepository:
         query = select(CameraRow).where(CameraRow.store_id == store_id).order_by(CameraRow.id)
         return [_record(row) for row in self._session.scalars(query)]
 
+    def list_demo(self) -> list[CameraRecord]:
+        """The demo cameras (the bundled sample video), oldest first."""
+        query = select(CameraRow).where(CameraRow.is_demo.is_(True)).order_by(CameraRow.id)
+        return [_record(row) for row in self._session.scalars(query)]
+
+    def count(self) -> int:
+        return self._session.scalar(select(func.count()).select_from(CameraRow)) or 0
+
+    def status_counts(self) -> dict[CameraStatus, int]:
+        """How many cameras are in each status (statuses no camera has are absent)."""
+        query = select(CameraRow.status, func.count()).group_by(CameraRow.status)
+        return {CameraStatus(status): count for status, count in self._session.execute(query)}
+
     def update(
         self,
         camera_id: int,
@@ -192,6 +213,8 @@ class CameraRepository:
         enabled: bool | None = None,
         lines: Sequence[LineConfig] | None = None,
         zones: Sequence[ZoneConfig] | None = None,
+        loop_video: bool | None = None,
+        realtime_pace: bool | None = None,
     ) -> CameraRecord:
         """Change the given fields; None leaves a field as it is. Disabling sets the status to `disabled`,
         enabling a disabled camera sets it to `offline` until the pipeline reports otherwise."""
@@ -209,6 +232,10 @@ class CameraRepository:
             row.lines = [line.to_json() for line in _lines(lines)]
         if zones is not None:
             row.zones = [zone.to_json() for zone in _zones(zones)]
+        if loop_video is not None:
+            row.loop_video = loop_video
+        if realtime_pace is not None:
+            row.realtime_pace = realtime_pace
         if enabled is not None and enabled != row.enabled:
             row.enabled = enabled
             row.status = CameraStatus.OFFLINE.value if enabled else CameraStatus.DISABLED.value

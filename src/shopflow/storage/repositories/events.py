@@ -178,6 +178,31 @@ class EventRepository:
             CameraEventRow, CameraEventRow.at, filters, _snapshot, since, until, cursor, limit, newest_first
         )
 
+    def dwell_by_zone(
+        self,
+        store_id: int,
+        since: datetime,
+        until: datetime,
+        *,
+        camera_id: int | None = None,
+        person_kind: PersonKind | None = PersonKind.CUSTOMER,
+    ) -> dict[tuple[int, str], list[float]]:
+        """Dwell seconds of the visits that began in [since, until), by (camera_id, zone), in entry order.
+        Customers only by default (person_kind=None: everyone)."""
+        query = select(VisitRow.camera_id, VisitRow.zone, VisitRow.dwell_seconds).where(
+            VisitRow.store_id == store_id,
+            VisitRow.entered_at >= require_utc(since, "since"),
+            VisitRow.entered_at < require_utc(until, "until"),
+        )
+        if camera_id is not None:
+            query = query.where(VisitRow.camera_id == camera_id)
+        if person_kind is not None:
+            query = query.where(VisitRow.person_kind == PersonKind(person_kind).value)
+        dwell: dict[tuple[int, str], list[float]] = {}
+        for camera, zone, seconds in self._session.execute(query.order_by(VisitRow.entered_at, VisitRow.id)):
+            dwell.setdefault((camera, zone), []).append(seconds)
+        return dwell
+
     def latest_snapshot_per_camera(self, store_id: int) -> dict[int, SnapshotRecord]:
         """The newest snapshot of each camera of the store that has one, by camera id."""
         camera_ids = self._session.scalars(select(CameraRow.id).where(CameraRow.store_id == store_id)).all()

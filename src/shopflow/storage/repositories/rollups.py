@@ -78,10 +78,6 @@ def rollup_deltas(
     return deltas
 
 
-def _counts(row: HourlyRollupRow) -> Counts:
-    return Counts(**{name: getattr(row, name) for name in COUNT_FIELDS})
-
-
 class RollupRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -177,17 +173,27 @@ class RollupRepository:
             query = query.where(HourlyRollupRow.camera_id == camera_id)
         return self._session.scalar(query)  # max() keeps the column's type, so this is UTC-aware
 
+    def last_updated_any(self) -> datetime | None:
+        """When events last changed any store's rollups; None before the first event anywhere."""
+        return self._session.scalar(select(func.max(HourlyRollupRow.updated_at)))
+
     def _by_hour(self, store_id: int, start: datetime, end: datetime, camera_id: int | None) -> dict[datetime, Counts]:
-        query = select(HourlyRollupRow).where(
-            HourlyRollupRow.store_id == store_id,
-            HourlyRollupRow.hour_start >= start,
-            HourlyRollupRow.hour_start < end,
+        """Counts per UTC hour that has rows, the cameras added up (peaks too, as `combine(peak="sum")` would).
+
+        The database adds the cameras up: a 90-day range of a 50-camera store is 100,000 camera-hours, and
+        loading each as an ORM row took over a second in Python, while the grouped query sends 2,160 rows.
+        """
+        sums = [func.sum(getattr(HourlyRollupRow, name)).label(name) for name in COUNT_FIELDS]
+        query = (
+            select(HourlyRollupRow.hour_start, *sums)
+            .where(
+                HourlyRollupRow.store_id == store_id,
+                HourlyRollupRow.hour_start >= start,
+                HourlyRollupRow.hour_start < end,
+            )
+            .group_by(HourlyRollupRow.hour_start)
         )
         if camera_id is not None:
             query = query.where(HourlyRollupRow.camera_id == camera_id)
-        by_hour: dict[datetime, Counts] = {}
-        for row in self._session.scalars(query):
-            counts = _counts(row)
-            previous = by_hour.get(row.hour_start)
-            by_hour[row.hour_start] = counts if previous is None else previous.combine(counts, peak="sum")
-        return by_hour
+        # COUNT_FIELDS is Counts' own field order, so the sums go in positionally.
+        return {hour: Counts(*sums) for hour, *sums in self._session.execute(query)}

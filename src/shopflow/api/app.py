@@ -1,0 +1,71 @@
+"""The store server's FastAPI app: `create_app(settings)` builds it; the lifespan starts and stops the pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from fastapi import FastAPI
+
+from shopflow import __version__
+from shopflow.api.demo import ensure_demo
+from shopflow.api.errors import install_error_handlers
+from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
+from shopflow.api.runtime import ServerRuntime
+from shopflow.config.settings import Settings
+from shopflow.storage import migrate
+from shopflow.storage.db import Database
+from shopflow.web import mount_dashboard
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """People-flow analytics for physical stores, from the IP cameras they already have.
+
+Errors answer `{"detail": "what is wrong and how to fix it"}`. Times are UTC (ISO 8601). Camera source URLs
+are only ever shown with their credentials replaced by `***`. The demo store and camera (`is_demo: true`)
+play the bundled sample video and are not a real store's figures.
+"""
+
+
+def _engine_options(url: str) -> dict[str, Any]:
+    # Without a connect timeout an unreachable PostgreSQL would hang requests and the health check.
+    return {"connect_args": {"connect_timeout": 5}} if url.startswith(("postgres", "postgresql")) else {}
+
+
+def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = False) -> FastAPI:
+    """A new app for `settings`. `start_pipeline=False` serves the API without camera workers (tests, a
+    second API process); `demo` seeds the demo store even when other cameras exist (`shopflow serve --demo`)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = settings.resolved_database_url
+        await anyio.to_thread.run_sync(migrate.upgrade, url)
+        database = Database.from_url(url, **_engine_options(url))
+        runtime = ServerRuntime(settings, database, start_pipeline=start_pipeline)
+        try:
+            await anyio.to_thread.run_sync(lambda: ensure_demo(database, force=demo, imgsz=settings.yolo_imgsz))
+            runtime.broker.bind(asyncio.get_running_loop())
+            app.state.runtime = runtime
+            await anyio.to_thread.run_sync(runtime.start)
+            log.info("ShopFlow %s serving; camera pipeline %s", __version__, "on" if start_pipeline else "off")
+            yield
+        finally:
+            await anyio.to_thread.run_sync(runtime.stop)
+            database.dispose()
+
+    app = FastAPI(
+        title="ShopFlow",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        debug=False,  # never a traceback in an answer, whatever API_DEBUG says
+    )
+    install_error_handlers(app)
+    for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
+        app.include_router(router)
+    mount_dashboard(app, settings)
+    return app

@@ -1,0 +1,57 @@
+"""FastAPI dependencies as Annotated aliases: `def endpoint(session: SessionDep, settings: SettingsDep)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+from starlette.requests import HTTPConnection
+
+from shopflow.api.realtime import RealtimeBroker
+from shopflow.api.runtime import ServerRuntime
+from shopflow.config.settings import Settings
+from shopflow.pipeline.live_hub import LiveHub
+from shopflow.storage.db import Database
+
+
+def get_runtime(connection: HTTPConnection) -> ServerRuntime:
+    runtime: ServerRuntime = connection.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[ServerRuntime, Depends(get_runtime)]
+
+
+def get_settings(runtime: RuntimeDep) -> Settings:
+    return runtime.settings
+
+
+def get_database(runtime: RuntimeDep) -> Database:
+    return runtime.database
+
+
+def get_live_hub(runtime: RuntimeDep) -> LiveHub:
+    return runtime.hub
+
+
+def get_broker(runtime: RuntimeDep) -> RealtimeBroker:
+    return runtime.broker
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+LiveHubDep = Annotated[LiveHub, Depends(get_live_hub)]
+BrokerDep = Annotated[RealtimeBroker, Depends(get_broker)]
+
+
+def get_session(database: DatabaseDep) -> Iterator[Session]:
+    """One session (one transaction) per request: committed when the endpoint returns, rolled back if it raises."""
+    with database.session() as session:
+        yield session
+
+
+# scope="function": the commit happens before the response is sent, so a failed commit is an error answer and a
+# client that reads right after a write sees it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

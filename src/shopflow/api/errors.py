@@ -1,0 +1,122 @@
+"""API errors: one exception family with its HTTP status, and the handlers that turn every failure into JSON.
+
+Every error answer is `{"detail": "<plain sentence>"}` (validation errors add `errors`, one entry per field).
+No handler ever sends a traceback: unexpected failures are logged and answered with a generic 500.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shopflow.storage.errors import AlreadyExistsError, NotFoundError
+
+log = logging.getLogger(__name__)
+
+
+class ShopFlowError(Exception):
+    """An error the client can act on; `message` is shown to them as it is."""
+
+    status_code = 400
+
+    def __init__(self, message: str, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class ResourceNotFoundError(ShopFlowError):
+    status_code = 404
+
+
+class ConflictError(ShopFlowError):
+    """The request is fine but the thing it is about is not in a state to answer it (a camera not running)."""
+
+    status_code = 409
+
+
+class InvalidInputError(ShopFlowError):
+    status_code = 422
+
+
+class UnavailableError(ShopFlowError):
+    status_code = 503
+
+
+def _error(status_code: int, detail: str, **extra: Any) -> JSONResponse:
+    return JSONResponse(status_code=status_code, content={"detail": detail, **extra})
+
+
+def _field(location: Sequence[int | str]) -> str:
+    # ("body", "lines", 0, "a") -> "lines[0].a"; ("query", "limit") -> "limit"
+    # "[key]" marks an error in a dictionary key; the key itself is the part before it.
+    parts = [part for part in location if part not in ("body", "query", "path", "header", "cookie", "[key]")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "request"
+
+
+def _message(error: Any) -> str:
+    message = str(error.get("msg", "is not valid"))
+    # Our validators raise ValueError with a finished sentence; pydantic prefixes it.
+    return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+
+
+def validation_messages(errors: Sequence[Any]) -> list[dict[str, str]]:
+    return [{"field": _field(error.get("loc", ())), "message": _message(error)} for error in errors]
+
+
+async def _shopflow_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, ShopFlowError)
+    return _error(error.status_code, error.message)
+
+
+async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    messages = validation_messages(error.errors())
+    detail = "; ".join(f"{item['field']}: {item['message']}" for item in messages) or "invalid request"
+    return _error(422, detail, errors=messages)
+
+
+async def _not_found(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, NotFoundError)
+    return _error(404, f"{error.what} {error.key!r} does not exist")
+
+
+async def _already_exists(_request: Request, error: Exception) -> JSONResponse:
+    return _error(409, str(error))
+
+
+async def _http_error(_request: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    detail = error.detail if isinstance(error.detail, str) else "request failed"
+    return JSONResponse(status_code=error.status_code, content={"detail": detail}, headers=error.headers)
+
+
+async def _database_down(request: Request, error: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    return _error(503, "the database is not answering; try again shortly")
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.error("unexpected error on %s %s", request.method, request.url.path, exc_info=error)
+    return _error(500, "internal server error; the details are in the server log")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ShopFlowError, _shopflow_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(AlreadyExistsError, _already_exists)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_down)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,228 @@
+"""/api/cameras: configuration CRUD, connection tests, and the live picture (snapshot and MJPEG stream).
+
+Every change re-syncs the camera workers after the request's transaction has committed (a background task),
+so a new, changed or deleted camera starts, restarts or stops without a server restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+
+import anyio
+from fastapi import APIRouter, BackgroundTasks, Query, Response, status
+from fastapi.responses import StreamingResponse
+
+from shopflow.api.deps import DatabaseDep, RuntimeDep, SessionDep, SettingsDep
+from shopflow.api.errors import ConflictError
+from shopflow.api.probe import ProbeResult, probe_source
+from shopflow.api.runtime import ServerRuntime
+from shopflow.api.schemas.cameras import (
+    CameraCreate,
+    CameraOut,
+    CameraUpdate,
+    ConnectionTestIn,
+    ConnectionTestOut,
+    LiveCountsOut,
+)
+from shopflow.storage.db import Database
+from shopflow.storage.records import CameraRecord
+from shopflow.storage.repositories import CameraRepository, StoreRepository
+
+router = APIRouter(prefix="/api/cameras", tags=["cameras"])
+
+SNAPSHOT_WAIT_SECONDS = 3.0
+STREAM_POLL_SECONDS = 0.05
+STREAM_IDLE_SECONDS = 5.0  # a stream of a camera that stopped running ends after this long without a picture
+BOUNDARY = "frame"
+NO_CACHE = {"Cache-Control": "no-store"}
+
+
+def _out(runtime: ServerRuntime, record: CameraRecord) -> CameraOut:
+    return CameraOut.of(record, running=runtime.is_running(record.id))
+
+
+def _probe_out(result: ProbeResult) -> ConnectionTestOut:
+    return ConnectionTestOut(
+        ok=result.ok,
+        message=result.message,
+        width=result.width,
+        height=result.height,
+        snapshot_jpeg_base64=result.jpeg_base64,
+    )
+
+
+def _camera(database: Database, camera_id: int) -> CameraRecord:
+    with database.session() as session:
+        return CameraRepository(session).get(camera_id)
+
+
+def _camera_source(database: Database, camera_id: int) -> str:
+    with database.session() as session:
+        return CameraRepository(session).get_source(camera_id).source_url
+
+
+@router.get("", response_model=list[CameraOut])
+def list_cameras(
+    session: SessionDep,
+    runtime: RuntimeDep,
+    store_id: int | None = Query(None, description="only this store's cameras"),
+) -> list[CameraOut]:
+    cameras = CameraRepository(session)
+    if store_id is not None:
+        StoreRepository(session).get(store_id)  # 404 for an unknown store rather than an empty list
+        records = cameras.list_by_store(store_id)
+    else:
+        stores = StoreRepository(session).list_all()
+        records = [camera for store in stores for camera in cameras.list_by_store(store.id)]
+    return [_out(runtime, record) for record in records]
+
+
+@router.post("", response_model=CameraOut, status_code=status.HTTP_201_CREATED)
+def create_camera(
+    body: CameraCreate, session: SessionDep, runtime: RuntimeDep, settings: SettingsDep, tasks: BackgroundTasks
+) -> CameraOut:
+    StoreRepository(session).get(body.store_id)
+    record = CameraRepository(session).create(
+        body.store_id,
+        body.name,
+        body.source_url,
+        sample_fps=body.sample_fps,
+        imgsz=body.imgsz or settings.yolo_imgsz,
+        enabled=body.enabled,
+        lines=[line.to_config() for line in body.lines],
+        zones=[zone.to_config() for zone in body.zones],
+        loop_video=body.loop_video,
+        realtime_pace=body.realtime_pace,
+    )
+    tasks.add_task(runtime.resync)
+    return _out(runtime, record)
+
+
+@router.post("/test-connection", response_model=ConnectionTestOut)
+async def test_new_connection(body: ConnectionTestIn) -> ConnectionTestOut:
+    """Open a source once before saving it. An unreachable camera is a verdict (ok=false), not an error."""
+    return _probe_out(await anyio.to_thread.run_sync(probe_source, body.source_url))
+
+
+@router.get("/{camera_id}", response_model=CameraOut)
+def get_camera(camera_id: int, session: SessionDep, runtime: RuntimeDep) -> CameraOut:
+    return _out(runtime, CameraRepository(session).get(camera_id))
+
+
+@router.patch("/{camera_id}", response_model=CameraOut)
+def update_camera(
+    camera_id: int, body: CameraUpdate, session: SessionDep, runtime: RuntimeDep, tasks: BackgroundTasks
+) -> CameraOut:
+    record = CameraRepository(session).update(
+        camera_id,
+        name=body.name,
+        source_url=body.source_url,
+        sample_fps=body.sample_fps,
+        imgsz=body.imgsz,
+        enabled=body.enabled,
+        lines=None if body.lines is None else [line.to_config() for line in body.lines],
+        zones=None if body.zones is None else [zone.to_config() for zone in body.zones],
+        loop_video=body.loop_video,
+        realtime_pace=body.realtime_pace,
+    )
+    tasks.add_task(runtime.resync)
+    return _out(runtime, record)
+
+
+@router.delete("/{camera_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_camera(camera_id: int, session: SessionDep, runtime: RuntimeDep, tasks: BackgroundTasks) -> Response:
+    """Delete the camera with its events (disable it instead to keep its history)."""
+    CameraRepository(session).delete(camera_id)
+    tasks.add_task(runtime.resync)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{camera_id}/test-connection", response_model=ConnectionTestOut)
+async def test_connection(camera_id: int, database: DatabaseDep) -> ConnectionTestOut:
+    """Open the saved camera's source once. An unreachable camera is a verdict (ok=false), not an error."""
+    # The session closes before the probe: a slow camera must not hold a database transaction open.
+    source = await anyio.to_thread.run_sync(_camera_source, database, camera_id)
+    return _probe_out(await anyio.to_thread.run_sync(probe_source, source))
+
+
+@router.get("/{camera_id}/live", response_model=LiveCountsOut)
+async def live_counts(camera_id: int, runtime: RuntimeDep) -> LiveCountsOut:
+    """Who the camera sees in its latest analysed frame."""
+    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+    counts = runtime.hub.counts(camera_id) if runtime.is_running(camera_id) else None
+    if counts is None:
+        raise ConflictError(_not_live(runtime, camera_id))
+    return LiveCountsOut(
+        camera_id=counts.camera_id,
+        at=counts.at,
+        people=counts.people,
+        customers=counts.customers,
+        employees=counts.employees,
+        groups=counts.groups,
+        potential_customers=counts.potential_customers,
+        zones=dict(counts.zones),
+        lines={name: {"in": tally.entries, "out": tally.exits} for name, tally in counts.lines.items()},
+    )
+
+
+def _not_live(runtime: ServerRuntime, camera_id: int) -> str:
+    if not runtime.start_pipeline:
+        return "this server runs without the camera pipeline, so there is no live picture"
+    if not runtime.is_running(camera_id):
+        return f"camera {camera_id} is not running (disabled, finished or failing): see its status"
+    return f"camera {camera_id} has no analysed frame yet; try again in a few seconds"
+
+
+@router.get(
+    "/{camera_id}/snapshot.jpg",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "the latest annotated frame"}},
+)
+async def snapshot(camera_id: int, runtime: RuntimeDep) -> Response:
+    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+    if not runtime.is_running(camera_id):
+        raise ConflictError(_not_live(runtime, camera_id))
+    picture = await anyio.to_thread.run_sync(runtime.hub.fresh_picture, camera_id, SNAPSHOT_WAIT_SECONDS)
+    if picture is None:
+        raise ConflictError(_not_live(runtime, camera_id))
+    return Response(content=picture.jpeg, media_type="image/jpeg", headers=NO_CACHE)
+
+
+@router.get(
+    "/{camera_id}/stream.mjpg",
+    response_class=StreamingResponse,
+    responses={200: {"content": {f"multipart/x-mixed-replace; boundary={BOUNDARY}": {}}}},
+)
+async def stream(camera_id: int, runtime: RuntimeDep) -> StreamingResponse:
+    """Annotated frames as MJPEG (an <img> tag shows it), up to 5 a second, until the client goes away."""
+    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+    if not runtime.is_running(camera_id):
+        raise ConflictError(_not_live(runtime, camera_id))
+    return StreamingResponse(
+        _mjpeg(runtime, camera_id),
+        media_type=f"multipart/x-mixed-replace; boundary={BOUNDARY}",
+        headers=NO_CACHE,
+    )
+
+
+async def _mjpeg(runtime: ServerRuntime, camera_id: int) -> AsyncIterator[bytes]:
+    hub = runtime.hub
+    # Polling costs little and keeps no thread per viewer; pictures come at most 5 times a second anyway.
+    with hub.watch(camera_id):
+        seq = -1
+        last_picture = time.monotonic()
+        while True:
+            picture = hub.picture(camera_id)
+            if picture is not None and picture.seq != seq:
+                seq, last_picture = picture.seq, time.monotonic()
+                yield (
+                    f"--{BOUNDARY}\r\nContent-Type: image/jpeg\r\nContent-Length: {len(picture.jpeg)}\r\n\r\n".encode()
+                    + picture.jpeg
+                    + b"\r\n"
+                )
+                continue
+            if time.monotonic() - last_picture > STREAM_IDLE_SECONDS and not runtime.is_running(camera_id):
+                return
+            await asyncio.sleep(STREAM_POLL_SECONDS)

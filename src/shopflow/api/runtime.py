@@ -1,0 +1,193 @@
+"""What the server runs beside the HTTP API: event writer, camera workers, live hub, realtime relay.
+
+One `ServerRuntime` per app (built by the lifespan, never at import time). The camera supervisor is kept in
+step with the enabled cameras in the database by `resync()`, which the camera endpoints call after they commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+
+from shopflow.api.realtime import EventRelay, RealtimeBroker
+from shopflow.config.settings import Settings
+from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus
+from shopflow.pipeline.engine import EngineSettings
+from shopflow.pipeline.live_hub import LiveHub
+from shopflow.pipeline.supervisor import CameraSupervisor
+from shopflow.storage.db import Database
+from shopflow.storage.errors import NotFoundError
+from shopflow.storage.records import CameraSource
+from shopflow.storage.records import CameraStatus as StoredStatus
+from shopflow.storage.repositories import CameraRepository
+from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, NotificationListener
+from shopflow.storage.writer import EventWriter
+from shopflow.vision.detector import YoloOnnxDetector
+from shopflow.vision.model_files import resolve_model
+
+log = logging.getLogger(__name__)
+
+# The pipeline asks the detector for boxes down to this confidence: the tracker's second stage keeps existing
+# tracks alive on weak boxes, while YOLO_CONFIDENCE decides who is a person.
+LOW_CONFIDENCE = 0.1
+
+_STORED_STATE = {
+    CameraState.STARTING: StoredStatus.STARTING,
+    CameraState.ONLINE: StoredStatus.ONLINE,
+    CameraState.OFFLINE: StoredStatus.OFFLINE,
+    CameraState.ERROR: StoredStatus.ERROR,
+    CameraState.DISABLED: StoredStatus.DISABLED,
+    CameraState.FINISHED: StoredStatus.FINISHED,
+}
+
+
+def camera_spec(source: CameraSource) -> CameraSpec:
+    return CameraSpec(
+        camera_id=source.id,
+        source=source.source_url,
+        sample_fps=source.sample_fps,
+        imgsz=source.imgsz,
+        lines=tuple(line.to_domain() for line in source.lines),
+        zones=tuple(zone.to_domain() for zone in source.zones),
+        loop=source.loop_video,
+        realtime=source.realtime_pace,
+    )
+
+
+def engine_settings(settings: Settings) -> EngineSettings:
+    defaults = EngineSettings()
+    tracker = replace(
+        defaults.tracker,
+        high_confidence=settings.yolo_confidence,
+        new_track_confidence=max(defaults.tracker.new_track_confidence, settings.yolo_confidence),
+    )
+    return replace(defaults, tracker=tracker)
+
+
+class CameraStatusRecorder:
+    """The supervisor's StatusListener: writes each report to the camera's row, in a short session of its own.
+
+    Reports of cameras that are no longer meant to run (deleted, disabled, changed) are ignored, so a worker
+    being stopped cannot overwrite the status the API has just set.
+    """
+
+    def __init__(self, database: Database) -> None:
+        self._database = database
+        self._lock = threading.Lock()
+        self._active: set[int] = set()
+
+    def set_active(self, camera_ids: set[int]) -> None:
+        with self._lock:
+            self._active = set(camera_ids)
+
+    def camera_status(self, status: CameraStatus) -> None:
+        with self._lock:
+            if status.camera_id not in self._active:
+                return
+        try:
+            with self._database.session() as session:
+                CameraRepository(session).set_status(
+                    status.camera_id,
+                    _STORED_STATE[status.state],
+                    status.reason or None,
+                    last_frame_at=status.last_frame_at,
+                    measured_fps=round(status.measured_fps, 2),
+                    dropped_frames=status.dropped_frames,
+                )
+        except NotFoundError:
+            log.debug("camera %s was deleted; its status is not recorded", status.camera_id)
+
+
+class ServerRuntime:
+    """Owns the background machinery of one app. `start()` and `stop()` are called by the lifespan."""
+
+    def __init__(self, settings: Settings, database: Database, *, start_pipeline: bool = True) -> None:
+        self.settings = settings
+        self.database = database
+        self.start_pipeline = start_pipeline
+        self.hub = LiveHub()
+        self.broker = RealtimeBroker()
+        self.relay = EventRelay(database, self.broker, use_notify=database.dialect == "postgresql")
+        self.statuses = CameraStatusRecorder(database)
+        self.writer: EventWriter | None = None
+        self.supervisor: CameraSupervisor | None = None
+        self.listener: NotificationListener | None = None
+        self._sync_lock = threading.Lock()
+        self._synced: set[int] = set()
+
+    @property
+    def detector_loaded(self) -> bool:
+        return self.supervisor is not None and self.supervisor.detector_loaded
+
+    def start(self) -> None:
+        if self.database.dialect == "postgresql":
+            self.listener = NotificationListener(self.database_url, EVENTS_CHANNEL, self.relay.heard)
+            if not self.listener.start():
+                log.warning("not yet listening for events of other server processes; still trying")
+        self.writer = EventWriter(self.database, on_committed=self.relay.committed)
+        if self.start_pipeline:
+            model = resolve_model(self.settings.yolo_model)
+            confidence = min(LOW_CONFIDENCE, self.settings.yolo_confidence)
+
+            def detector(imgsz: int) -> YoloOnnxDetector:
+                return YoloOnnxDetector(model, imgsz=imgsz, confidence=confidence, threads=self.settings.yolo_threads)
+
+            self.supervisor = CameraSupervisor(
+                detector,
+                self.writer,
+                self.statuses,
+                settings=engine_settings(self.settings),
+                on_frame=self.hub.on_frame,
+            )
+            self.resync()
+
+    @property
+    def database_url(self) -> str:
+        return self.database.engine.url.render_as_string(hide_password=False)
+
+    def resync(self) -> None:
+        """Start, restart or stop camera workers to match the enabled cameras in the database."""
+        if self.supervisor is None:
+            return
+        with self._sync_lock:
+            with self.database.session() as session:
+                sources = CameraRepository(session).list_enabled()
+            specs = [camera_spec(source) for source in sources]
+            wanted = {spec.camera_id for spec in specs}
+            self.statuses.set_active(wanted)
+            self.supervisor.sync(specs)
+            for camera_id in self._synced - wanted:
+                self.hub.forget(camera_id)
+            self._synced = wanted
+        log.info("cameras running: %s", sorted(wanted) or "none")
+
+    def _record_stopped(self, camera_ids: set[int]) -> None:
+        try:
+            with self.database.session() as session:
+                cameras = CameraRepository(session)
+                for camera_id in sorted(camera_ids):
+                    try:
+                        if cameras.get(camera_id).status is not StoredStatus.FINISHED:
+                            cameras.set_status(camera_id, StoredStatus.OFFLINE, "the ShopFlow server was stopped")
+                    except NotFoundError:
+                        continue
+        except Exception:  # shutting down must go on even when the database is gone
+            log.exception("could not record that the cameras stopped")
+
+    def is_running(self, camera_id: int) -> bool:
+        return self.supervisor is not None and camera_id in self.supervisor.running()
+
+    def stop(self) -> None:
+        if self.supervisor is not None:
+            # A stopping worker's last word (a file worker says "finished") would be wrong: the server stopped it.
+            self.statuses.set_active(set())
+            self.supervisor.stop()
+            self.supervisor = None
+            self._record_stopped(self._synced)
+        if self.writer is not None:
+            self.writer.close()  # writes what is still buffered
+            self.writer = None
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None

@@ -1,0 +1,243 @@
+"""Cameras as the API reads and writes them. Source URLs come in whole and only ever go out redacted."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from shopflow.domain.geometry import GeometryError
+from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
+from shopflow.storage.records import CameraRecord, CameraStatus, InsideSide, LineConfig, ZoneConfig, check_unique_names
+
+MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
+MIN_IMGSZ, MAX_IMGSZ = 320, 1280
+
+Point = tuple[float, float]
+SampleFps = Annotated[float, Field(ge=MIN_SAMPLE_FPS, le=MAX_SAMPLE_FPS, description="frames analysed per second")]
+ImgSz = Annotated[
+    int, Field(ge=MIN_IMGSZ, le=MAX_IMGSZ, multiple_of=32, description="detector input size, a multiple of 32")
+]
+
+
+def check_source_url(value: str, *, file_must_exist: bool = True) -> str:
+    """The source as typed, if it names something a camera worker can open; ValueError says what to fix."""
+    value = value.strip()
+    try:
+        spec = parse_source_spec(value)
+    except SourceError as error:
+        raise ValueError(str(error)) from None
+    if file_must_exist and spec.kind is SourceKind.FILE and not Path(spec.target).is_file():
+        raise ValueError(f"video file not found on the server: {spec.for_logs}")
+    return value
+
+
+class LineIn(BaseModel):
+    """A counting line from A to B in fractions of the frame (0..1); `inside` is the side inside the store."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    a: Point = Field(examples=[(0.4, 0.98)])
+    b: Point = Field(examples=[(0.4, 0.28)])
+    inside: InsideSide = InsideSide.POSITIVE
+
+    def to_config(self) -> LineConfig:
+        try:
+            return LineConfig(self.name.strip(), self.a, self.b, self.inside)
+        except GeometryError as error:
+            raise ValueError(str(error)) from None
+
+
+class ZoneIn(BaseModel):
+    """A zone as a simple polygon (3 or more corners in order, fractions of the frame)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=100)
+    polygon: list[Point] = Field(examples=[[(0.45, 0.35), (0.95, 0.35), (0.95, 0.8), (0.45, 0.8)]])
+
+    def to_config(self) -> ZoneConfig:
+        try:
+            return ZoneConfig(self.name.strip(), tuple(self.polygon))
+        except GeometryError as error:
+            raise ValueError(str(error)) from None
+
+
+def _lines(value: list[LineIn] | None) -> list[LineIn] | None:
+    if value is None:
+        return None
+    configs = [line.to_config() for line in value]
+    try:
+        check_unique_names("line", [line.name for line in configs])
+    except GeometryError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+def _zones(value: list[ZoneIn] | None) -> list[ZoneIn] | None:
+    if value is None:
+        return None
+    configs = [zone.to_config() for zone in value]
+    try:
+        check_unique_names("zone", [zone.name for zone in configs])
+    except GeometryError as error:
+        raise ValueError(str(error)) from None
+    return value
+
+
+def _name(value: str | None) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+def _source(value: str | None) -> str | None:
+    return None if value is None else check_source_url(value)
+
+
+class CameraCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    store_id: int
+    name: str = Field(min_length=1, max_length=200)
+    source_url: str = Field(
+        description="rtsp://user:password@host:554/stream, http(s):// MJPEG, a webcam index, or a video file path",
+        examples=["rtsp://admin:password@192.168.1.20:554/stream1"],
+    )
+    sample_fps: SampleFps = 5.0
+    imgsz: ImgSz | None = Field(None, description="detector input size; YOLO_IMGSZ when omitted")
+    enabled: bool = True
+    lines: list[LineIn] = Field(default_factory=list)
+    zones: list[ZoneIn] = Field(default_factory=list)
+    loop_video: bool = Field(False, description="video files only: start again at the end")
+    realtime_pace: bool = Field(True, description="video files only: play at the video's own pace")
+
+    _check_name = field_validator("name")(_name)
+    _check_source = field_validator("source_url")(_source)
+    _check_lines = field_validator("lines")(_lines)
+    _check_zones = field_validator("zones")(_zones)
+
+
+class CameraUpdate(BaseModel):
+    """Only the fields given change; a new geometry replaces the old one whole."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    source_url: str | None = None
+    sample_fps: SampleFps | None = None
+    imgsz: ImgSz | None = None
+    enabled: bool | None = None
+    lines: list[LineIn] | None = None
+    zones: list[ZoneIn] | None = None
+    loop_video: bool | None = None
+    realtime_pace: bool | None = None
+
+    _check_name = field_validator("name")(_name)
+    _check_source = field_validator("source_url")(_source)
+    _check_lines = field_validator("lines")(_lines)
+    _check_zones = field_validator("zones")(_zones)
+
+
+class LineOut(BaseModel):
+    name: str
+    a: Point
+    b: Point
+    inside: InsideSide
+
+
+class ZoneOut(BaseModel):
+    name: str
+    polygon: list[Point]
+
+
+class CameraHealth(BaseModel):
+    state: CameraStatus = Field(description="online, offline, error, starting, finished or disabled")
+    reason: str | None = Field(None, description="why, in plain words (never holds credentials)")
+    last_frame_at: datetime | None = None
+    measured_fps: float | None = None
+    dropped_frames: int = 0
+    running: bool = Field(description="a worker of this server process is analysing it now")
+
+
+class CameraOut(BaseModel):
+    id: int
+    store_id: int
+    name: str
+    source_url: str = Field(description="with user names, passwords and tokens replaced by ***")
+    sample_fps: float
+    imgsz: int
+    enabled: bool
+    loop_video: bool
+    realtime_pace: bool
+    is_demo: bool = Field(description="the demo camera, playing the bundled sample video")
+    lines: list[LineOut]
+    zones: list[ZoneOut]
+    status: CameraHealth
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, record: CameraRecord, *, running: bool) -> CameraOut:
+        return cls(
+            id=record.id,
+            store_id=record.store_id,
+            name=record.name,
+            source_url=record.source_url,
+            sample_fps=record.sample_fps,
+            imgsz=record.imgsz,
+            enabled=record.enabled,
+            loop_video=record.loop_video,
+            realtime_pace=record.realtime_pace,
+            is_demo=record.is_demo,
+            lines=[LineOut(name=ln.name, a=ln.a, b=ln.b, inside=ln.inside) for ln in record.lines],
+            zones=[ZoneOut(name=zone.name, polygon=list(zone.polygon)) for zone in record.zones],
+            status=CameraHealth(
+                state=record.status,
+                reason=record.status_reason,
+                last_frame_at=record.last_frame_at,
+                measured_fps=record.measured_fps,
+                dropped_frames=record.dropped_frames,
+                running=running,
+            ),
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+
+class ConnectionTestIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    source_url: str = Field(examples=["rtsp://admin:password@192.168.1.20:554/stream1"])
+
+    @field_validator("source_url")
+    @classmethod
+    def _check_source(cls, value: str) -> str:
+        # A missing file is a verdict of the test (ok=false), not a malformed request.
+        return check_source_url(value, file_must_exist=False)
+
+
+class ConnectionTestOut(BaseModel):
+    ok: bool
+    message: str = Field(description="what happened, in plain words; credentials are never shown")
+    width: int | None = None
+    height: int | None = None
+    snapshot_jpeg_base64: str | None = Field(None, description="the first frame, as a JPEG in base64")
+
+
+class LiveCountsOut(BaseModel):
+    camera_id: int
+    at: datetime
+    people: int
+    customers: int
+    employees: int
+    groups: int
+    potential_customers: int
+    zones: dict[str, int] = Field(description="people in each zone now")
+    lines: dict[str, dict[str, int]] = Field(description='{"entrada": {"in": 3, "out": 1}} since the camera started')

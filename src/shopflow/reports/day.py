@@ -1,0 +1,63 @@
+"""The figures of one local day: totals, the peak hour and the hourly curve, from the hourly rollups."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from shopflow.reports.periods import DateRange
+from shopflow.reports.scope import Scope
+from shopflow.reports.series import HourPoint, local_hours, total
+
+
+@dataclass(frozen=True, slots=True)
+class DayFigures:
+    day: date
+    entries: int
+    exits: int
+    customer_entries: int
+    unique_visitors: int
+    potential_customers: int
+    groups: int
+    visits: int  # customers' zone visits that began this day
+    average_dwell_seconds: float | None  # None without visits
+    peak_hour: datetime | None  # local start of the hour with most entries (the earliest on a tie); None without
+    peak_hour_entries: int
+    peak_occupancy: int  # the most people in view at once, all cameras together
+    hours: tuple[HourPoint, ...]  # the whole day, for the chart
+
+
+def figures_from_hours(day: date, hours: Sequence[HourPoint]) -> DayFigures:
+    counts = total([hour.counts for hour in hours])
+    peak: HourPoint | None = None
+    for hour in hours:
+        if hour.counts.entries > 0 and (peak is None or hour.counts.entries > peak.counts.entries):
+            peak = hour
+    return DayFigures(
+        day=day,
+        entries=counts.entries,
+        exits=counts.exits,
+        customer_entries=counts.customer_entries,
+        unique_visitors=counts.visitors,
+        potential_customers=counts.potential_customers,
+        groups=counts.groups,
+        visits=counts.visits,
+        average_dwell_seconds=counts.average_dwell_seconds,
+        peak_hour=None if peak is None else peak.start,
+        peak_hour_entries=0 if peak is None else peak.counts.entries,
+        peak_occupancy=counts.peak_occupancy,
+        hours=tuple(hours),
+    )
+
+
+def day_figures(session: Session, scope: Scope, day: date, *, through: datetime | None = None) -> DayFigures:
+    """The figures of local `day`. With `through` (an aware instant), only hours that start at or before it count
+    (today so far, or the same part of another day); `hours` still covers the whole day for the chart."""
+    hours = local_hours(session, scope, DateRange(day, day))
+    if through is None:
+        return figures_from_hours(day, hours)
+    counted = [hour for hour in hours if hour.start <= through]
+    return replace(figures_from_hours(day, counted), hours=tuple(hours))

@@ -1,0 +1,73 @@
+"""A store's privacy settings (retention, face recognition, consent text), with defaults until first saved."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from shopflow.storage.columns import utcnow
+from shopflow.storage.errors import NotFoundError
+from shopflow.storage.models import StorePrivacyRow, StoreRow
+from shopflow.storage.records import MAX_RETENTION_DAYS, PrivacySettings
+
+MAX_CONSENT_TEXT = 10_000
+
+
+def _record(row: StorePrivacyRow) -> PrivacySettings:
+    return PrivacySettings(
+        store_id=row.store_id,
+        retention_days=row.retention_days,
+        face_recognition=row.face_recognition,
+        consent_text=row.consent_text,
+        updated_at=row.updated_at,
+    )
+
+
+def _check(retention_days: int | None, consent_text: str | None) -> None:
+    if retention_days is not None and not 1 <= retention_days <= MAX_RETENTION_DAYS:
+        raise ValueError(f"retention must be from 1 to {MAX_RETENTION_DAYS} days, got {retention_days}")
+    if consent_text is not None and len(consent_text) > MAX_CONSENT_TEXT:
+        raise ValueError(f"the consent text may have at most {MAX_CONSENT_TEXT} characters")
+
+
+class PrivacyRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, store_id: int) -> PrivacySettings:
+        """The store's settings, or the defaults when they were never saved; NotFoundError for no such store."""
+        row = self._session.get(StorePrivacyRow, store_id)
+        if row is not None:
+            return _record(row)
+        if self._session.get(StoreRow, store_id) is None:
+            raise NotFoundError("store", store_id)
+        return PrivacySettings(store_id=store_id)
+
+    def update(
+        self,
+        store_id: int,
+        *,
+        retention_days: int | None = None,
+        face_recognition: bool | None = None,
+        consent_text: str | None = None,
+    ) -> PrivacySettings:
+        """Change the given fields (None leaves one as it is); the first save starts from the defaults."""
+        _check(retention_days, consent_text)
+        row = self._session.get(StorePrivacyRow, store_id)
+        if row is None:
+            current = self.get(store_id)
+            row = StorePrivacyRow(
+                store_id=store_id,
+                retention_days=current.retention_days,
+                face_recognition=current.face_recognition,
+                consent_text=current.consent_text,
+            )
+            self._session.add(row)
+        if retention_days is not None:
+            row.retention_days = retention_days
+        if face_recognition is not None:
+            row.face_recognition = face_recognition
+        if consent_text is not None:
+            row.consent_text = consent_text.strip()
+        row.updated_at = utcnow()
+        self._session.flush()
+        return _record(row)

@@ -1,0 +1,83 @@
+"""The API under test: a real app on a real database (SQLite and PostgreSQL, via `db_url`), driven over HTTP."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import pytest
+from fastapi.testclient import TestClient
+
+from shopflow.api.app import create_app
+from shopflow.api.demo import sample_video
+from shopflow.api.runtime import ServerRuntime
+from shopflow.config.settings import Settings
+
+CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
+
+
+def make_settings(url: str, data_dir: Path) -> Settings:
+    # No .env: the tests must not depend on the developer's local settings.
+    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(db_url: str, tmp_path: Path) -> Settings:
+    return make_settings(db_url, tmp_path / "server")
+
+
+@pytest.fixture
+def client(settings: Settings) -> Iterator[TestClient]:
+    """The API without camera workers (start_pipeline=False); the database is migrated and the demo seeded."""
+    with TestClient(create_app(settings, start_pipeline=False)) as test_client:
+        yield test_client
+
+
+def runtime_of(client: TestClient) -> ServerRuntime:
+    runtime: ServerRuntime = client.app.state.runtime  # type: ignore[attr-defined]
+    return runtime
+
+
+@pytest.fixture
+def new_store(client: TestClient) -> Callable[..., dict[str, Any]]:
+    def make(name: str = "Loja Centro", **fields: Any) -> dict[str, Any]:
+        response = client.post("/api/stores", json={"name": name, **fields})
+        assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first 150 frames of the bundled sample, as a video file of its own."""
+    source = cv2.VideoCapture(str(sample_video()))
+    fps = source.get(cv2.CAP_PROP_FPS)
+    size = (int(source.get(cv2.CAP_PROP_FRAME_WIDTH)), int(source.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    path = tmp_path_factory.mktemp("clip") / "entrance.avi"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, size)
+    try:
+        for _ in range(CLIP_FRAMES):
+            ok, frame = source.read()
+            assert ok, "the sample video is shorter than the clip"
+            writer.write(frame)
+    finally:
+        writer.release()
+        source.release()
+    return path
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.2) -> Any:
+    """Poll `check` until it returns something truthy; fail with `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)

@@ -1,0 +1,188 @@
+"""/api/cameras: CRUD with redacted URLs, geometry and source validation, connection tests, unknown ids."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from shopflow.api.demo import DEMO_CAMERA, sample_video
+from shopflow.storage.repositories import CameraRepository
+
+from .conftest import runtime_of
+
+DOOR = {"name": "porta", "a": [0.1, 0.5], "b": [0.9, 0.5], "inside": "negative"}
+SHELF = {"name": "gôndola", "polygon": [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]}
+SECRET_URL = "rtsp://admin:s3cr3t-pass@10.1.2.3:554/stream1?token=abc123"
+
+
+@pytest.fixture
+def store(new_store: Callable[..., dict[str, Any]]) -> dict[str, Any]:
+    return new_store()
+
+
+def camera_body(store: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"store_id": store["id"], "name": "Entrada", "source_url": SECRET_URL, **fields}
+
+
+def test_demo_camera_is_seeded_and_labelled(client: TestClient) -> None:
+    (demo,) = client.get("/api/cameras").json()
+    assert (demo["name"], demo["is_demo"], demo["loop_video"], demo["realtime_pace"]) == (DEMO_CAMERA, True, True, True)
+    assert Path(demo["source_url"]) == sample_video()
+    assert demo["lines"] == [{"name": "entrada", "a": [0.4, 0.98], "b": [0.4, 0.28], "inside": "positive"}]
+    assert demo["zones"] == [{"name": "praça", "polygon": [[0.45, 0.35], [0.95, 0.35], [0.95, 0.8], [0.45, 0.8]]}]
+    assert demo["status"]["running"] is False  # start_pipeline=False
+
+
+def test_camera_crud_never_shows_the_password(client: TestClient, store: dict[str, Any]) -> None:
+    response = client.post("/api/cameras", json=camera_body(store, lines=[DOOR], zones=[SHELF], sample_fps=2.5))
+    assert response.status_code == 201, response.text
+    camera = response.json()
+    assert "s3cr3t" not in response.text and "abc123" not in response.text
+    assert camera["source_url"] == "rtsp://admin:***@10.1.2.3:554/stream1?token=***"
+    assert (camera["sample_fps"], camera["imgsz"], camera["enabled"], camera["is_demo"]) == (2.5, 320, True, False)
+    assert (camera["lines"], camera["zones"]) == ([DOOR], [SHELF])
+    assert camera["status"]["state"] == "offline"
+
+    # The full URL is kept for the pipeline.
+    with runtime_of(client).database.session() as session:
+        assert CameraRepository(session).get_source(camera["id"]).source_url == SECRET_URL
+
+    listed = client.get("/api/cameras", params={"store_id": store["id"]}).json()
+    assert [c["id"] for c in listed] == [camera["id"]]
+    assert client.get(f"/api/cameras/{camera['id']}").json() == camera
+
+    patch = {"name": "Porta 2", "enabled": False, "imgsz": 640, "zones": [], "loop_video": True}
+    updated = client.patch(f"/api/cameras/{camera['id']}", json=patch).json()
+    assert (updated["name"], updated["enabled"], updated["imgsz"], updated["zones"], updated["lines"]) == (
+        "Porta 2",
+        False,
+        640,
+        [],
+        [DOOR],
+    )
+    assert (updated["loop_video"], updated["status"]["state"]) == (True, "disabled")
+
+    assert client.delete(f"/api/cameras/{camera['id']}").status_code == 204
+    assert client.get(f"/api/cameras/{camera['id']}").status_code == 404
+    assert client.get("/api/cameras", params={"store_id": store["id"]}).json() == []
+
+
+BAD_CAMERAS = [
+    ("line with equal points", {"lines": [{"name": "l", "a": [0.5, 0.5], "b": [0.5, 0.5]}]}, "lines", "two points"),
+    ("line outside the frame", {"lines": [{"name": "l", "a": [0.1, 0.5], "b": [1.2, 0.5]}]}, "lines", "outside 0..1"),
+    ("line with a negative point", {"lines": [{"name": "l", "a": [-0.1, 0.5], "b": [1, 0.5]}]}, "lines", "0..1"),
+    ("line with three numbers", {"lines": [{"name": "l", "a": [0.1, 0.5, 0.2], "b": [1, 0.5]}]}, "lines[0].a", ""),
+    ("bad inside side", {"lines": [{**DOOR, "inside": "left"}]}, "lines[0].inside", "positive"),
+    (
+        "self-intersecting zone",
+        {"zones": [{"name": "z", "polygon": [[0.1, 0.1], [0.9, 0.9], [0.9, 0.1], [0.1, 0.9]]}]},
+        "zones",
+        "self-intersecting",
+    ),
+    ("zone outside the frame", {"zones": [{"name": "z", "polygon": [[0, 0], [1.5, 0], [1, 1]]}]}, "zones", "0..1"),
+    ("flat zone", {"zones": [{"name": "z", "polygon": [[0, 0], [0.5, 0.5], [1, 1]]}]}, "zones", "no area"),
+    ("zone of two points", {"zones": [{"name": "z", "polygon": [[0, 0], [1, 1]]}]}, "zones", "at least 3"),
+    ("two lines with one name", {"lines": [DOOR, {**DOOR, "a": [0.2, 0.2]}]}, "lines", "called 'porta'"),
+    ("unsupported scheme", {"source_url": "ftp://cam.local/video"}, "source_url", "unsupported source"),
+    ("camera URL without host", {"source_url": "rtsp://admin:pw@"}, "source_url", "no valid host"),
+    ("address without scheme", {"source_url": "admin:pw@10.0.0.5/stream"}, "source_url", "rtsp://"),
+    ("missing video file", {"source_url": "/nonexistent/clip.mp4"}, "source_url", "not found"),
+    ("empty source", {"source_url": "  "}, "source_url", "no video source"),
+    ("sample_fps too low", {"sample_fps": 0.1}, "sample_fps", "0.5"),
+    ("sample_fps too high", {"sample_fps": 60}, "sample_fps", "30"),
+    ("imgsz not a multiple of 32", {"imgsz": 500}, "imgsz", "multiple of 32"),
+    ("imgsz too large", {"imgsz": 4096}, "imgsz", "1280"),
+    ("blank name", {"name": " "}, "name", "blank"),
+]
+
+
+@pytest.mark.parametrize(("case", "fields", "field", "message"), BAD_CAMERAS, ids=[c[0] for c in BAD_CAMERAS])
+def test_bad_camera_is_422_naming_the_field(
+    client: TestClient, store: dict[str, Any], case: str, fields: dict[str, Any], field: str, message: str
+) -> None:
+    for response in (
+        client.post("/api/cameras", json=camera_body(store, **fields)),
+        client.patch("/api/cameras/1", json=fields),
+    ):
+        assert response.status_code == 422, response.text
+        errors = response.json()["errors"]
+        assert any(e["field"] == field and message in e["message"] for e in errors), errors
+        assert "pw@" not in response.text  # a rejected URL is not echoed with its password
+    assert client.get("/api/cameras", params={"store_id": store["id"]}).json() == []
+
+
+def test_camera_of_unknown_store_is_404(client: TestClient) -> None:
+    response = client.post("/api/cameras", json={"store_id": 999, "name": "x", "source_url": SECRET_URL})
+    assert (response.status_code, response.json()["detail"]) == (404, "store 999 does not exist")
+    assert client.get("/api/cameras", params={"store_id": 999}).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/cameras/999", None),
+        ("PATCH", "/api/cameras/999", {"name": "x"}),
+        ("DELETE", "/api/cameras/999", None),
+        ("POST", "/api/cameras/999/test-connection", None),
+        ("GET", "/api/cameras/999/snapshot.jpg", None),
+        ("GET", "/api/cameras/999/stream.mjpg", None),
+        ("GET", "/api/cameras/999/live", None),
+    ],
+)
+def test_unknown_camera_is_404(client: TestClient, method: str, path: str, body: dict[str, Any] | None) -> None:
+    response = client.request(method, path, json=body)
+    assert (response.status_code, response.json()) == (404, {"detail": "camera 999 does not exist"})
+
+
+def test_testing_a_saved_camera_returns_its_first_frame(client: TestClient) -> None:
+    (demo,) = client.get("/api/cameras").json()
+    response = client.post(f"/api/cameras/{demo['id']}/test-connection")
+    assert response.status_code == 200, response.text
+    verdict = response.json()
+    assert (verdict["ok"], verdict["width"], verdict["height"]) == (True, 768, 576)
+    assert "connected" in verdict["message"]
+    assert base64.b64decode(verdict["snapshot_jpeg_base64"])[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+def test_an_unreachable_camera_is_a_verdict_not_an_error(client: TestClient, store: dict[str, Any]) -> None:
+    # Port 9 (discard) on the loopback: nothing listens, so the connection is refused at once.
+    url = "rtsp://admin:s3cr3t@127.0.0.1:9/stream"
+    camera = client.post("/api/cameras", json=camera_body(store, source_url=url)).json()
+    for response in (
+        client.post(f"/api/cameras/{camera['id']}/test-connection"),
+        client.post("/api/cameras/test-connection", json={"source_url": url}),
+    ):
+        assert response.status_code == 200, response.text
+        verdict = response.json()
+        assert verdict["ok"] is False
+        assert "cannot connect" in verdict["message"]
+        assert "s3cr3t" not in response.text
+        assert (verdict["width"], verdict["snapshot_jpeg_base64"]) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("source_url", "status", "expect"),
+    [
+        (str(sample_video()), 200, "connected"),
+        ("/nonexistent/clip.mp4", 200, "not found"),
+        ("ftp://x/y", 422, "unsupported source"),
+    ],
+)
+def test_testing_a_url_before_saving(client: TestClient, source_url: str, status: int, expect: str) -> None:
+    response = client.post("/api/cameras/test-connection", json={"source_url": source_url})
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert expect in (body["message"] if status == 200 else body["detail"])
+
+
+def test_no_live_picture_without_the_pipeline(client: TestClient) -> None:
+    (demo,) = client.get("/api/cameras").json()
+    for suffix in ("snapshot.jpg", "stream.mjpg", "live"):
+        response = client.get(f"/api/cameras/{demo['id']}/{suffix}")
+        assert response.status_code == 409
+        assert "without the camera pipeline" in response.json()["detail"]

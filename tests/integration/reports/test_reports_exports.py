@@ -1,0 +1,145 @@
+"""Exports read back: the CSV with the csv module, the XLSX with openpyxl, the PDF's text with pypdf."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime, time, timedelta
+
+import openpyxl
+import pypdf
+import pytest
+
+from shopflow.reports.exports import export_hourly_csv, export_hourly_xlsx, slug
+from shopflow.reports.pdf import daily_report_pdf
+from shopflow.storage.db import Database
+from shopflow.storage.records import ZoneConfig
+
+from .helpers import SAO_PAULO, SHELF, TILL, entry, exit_, local, make_store, stay, write
+
+DAY = date(2024, 3, 10)
+STORE_NAME = "Loja São João"
+
+
+def at(hour: int, minute: int = 0) -> datetime:
+    return local(SAO_PAULO, 2024, 3, 10, hour, minute)
+
+
+@pytest.fixture
+def store_id(database: Database) -> int:
+    store, (camera,) = make_store(database, name=STORE_NAME)
+    write(
+        database,
+        camera.id,
+        [
+            entry(at(9, 10)),
+            entry(at(9, 20)),
+            entry(at(10, 5)),
+            exit_(at(10, 30)),
+            stay("shelf", at(9, 30), 90.0),
+            stay("shelf", at(9, 40), 45.0),
+            entry(local(SAO_PAULO, 2024, 3, 3, 9, 15)),  # the same weekday a week before
+        ],
+    )
+    return store.id
+
+
+def read_csv(content: bytes, delimiter: str) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
+def test_csv_in_brazilian_portuguese(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_hourly_csv(session, store_id, DAY, DAY)
+    assert export.filename == "shopflow_loja-sao-joao_2024-03-10_2024-03-10.csv"
+    assert export.content_type == "text/csv; charset=utf-8"
+    rows = read_csv(export.content, ";")
+    assert rows[0][:5] == ["Início (ISO 8601)", "Data", "Hora", "Entradas", "Saídas"]
+    assert rows[0][-2:] == ["Permanência média (s)", "Ocupação máxima"]
+    assert len(rows) == 1 + 24
+    nine = rows[1 + 9]
+    assert nine[:5] == ["2024-03-10T09:00:00-03:00", "10/03/2024", "09:00", "2", "0"]
+    assert nine[-2] == "67,5"  # (90 + 45) / 2 with a decimal comma
+    assert rows[1 + 10][3:5] == ["1", "1"]
+    assert rows[1 + 11][-2] == ""  # no visits, no average
+
+
+def test_csv_in_english(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_hourly_csv(session, store_id, DAY, DAY + timedelta(days=1), lang="en")
+    rows = read_csv(export.content, ",")
+    assert rows[0][:5] == ["Start (ISO 8601)", "Date", "Hour", "Entries", "Exits"]
+    assert len(rows) == 1 + 48
+    assert rows[1 + 9][1:4] == ["2024-03-10", "09:00", "2"]
+    assert rows[1 + 9][-2] == "67.5"
+
+
+def test_xlsx_has_real_dates_and_numbers(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_hourly_xlsx(session, store_id, DAY, DAY)
+    assert export.filename.endswith(".xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert workbook.sheetnames == ["Por hora", "Resumo"]
+    hourly = workbook["Por hora"]
+    header = [cell.value for cell in hourly[1]]
+    assert header[:4] == ["Início (ISO 8601)", "Data", "Hora", "Entradas"]
+    nine = [cell.value for cell in hourly[2 + 9]]
+    assert nine[0] == "2024-03-10T09:00:00-03:00"
+    assert nine[1] == datetime(2024, 3, 10)  # Excel stores a date as a datetime at midnight
+    assert nine[2] == time(9, 0)
+    assert nine[3] == 2
+    assert nine[header.index("Permanência média (s)")] == pytest.approx(67.5)
+    assert hourly.max_row == 1 + 24
+    summary = {row[0].value: row[1].value for row in workbook["Resumo"].iter_rows()}
+    assert summary["Loja"] == STORE_NAME
+    assert summary["Câmera"] == "Todas as câmeras"
+    assert summary["Entradas"] == 3
+    assert summary["Período"] == "10/03/2024 – 10/03/2024"
+
+
+def pdf_text(content: bytes) -> tuple[int, str]:
+    reader = pypdf.PdfReader(io.BytesIO(content))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_pdf_daily_report(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        report = daily_report_pdf(session, store_id, DAY, now=at(23))
+    assert report.content.startswith(b"%PDF-")
+    assert report.content_type == "application/pdf"
+    assert report.filename == "shopflow_loja-sao-joao_2024-03-10.pdf"
+    pages, text = pdf_text(report.content)
+    assert pages == 1
+    for expected in (
+        STORE_NAME,
+        "Relatório diário",
+        "domingo, 10 de março de 2024",
+        "Entradas por hora",
+        "Permanência por zona",
+        "shelf",
+        "till",
+        "1 min 08 s",
+        "+200,0%",
+    ):
+        assert expected in text, expected
+
+
+def test_pdf_in_english_continues_a_long_zone_table_on_more_pages(database: Database) -> None:
+    zones = [SHELF, TILL] + [ZoneConfig(f"aisle {n}", ((0.1, 0.1), (0.2, 0.1), (0.2, 0.2))) for n in range(40)]
+    store, (camera,) = make_store(database, name=STORE_NAME, zones=zones)
+    write(database, camera.id, [entry(at(12))])
+    with database.session() as session:
+        report = daily_report_pdf(session, store.id, DAY, lang="en", now=at(23))
+    pages, text = pdf_text(report.content)
+    assert pages == 2
+    assert "Daily report" in text and "(continued)" in text and "Sunday, March 10, 2024" in text
+    assert "aisle 39" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("Loja São João", "loja-sao-joao"), ("  Ação & Cia. ", "acao-cia"), ("日本", "store")],
+)
+def test_slug(name: str, expected: str) -> None:
+    assert slug(name) == expected

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Sets up ShopFlow and runs it on embedded defaults: a demo camera playing the bundled sample video.
+# Sets up ShopFlow and runs it on embedded defaults: SQLite and files under ./data, and, on a fresh install,
+# a demo store whose camera plays the bundled sample video in a loop. Open http://localhost:8001/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/shopflow analyze src/shopflow/assets/vtest.avi \
-  --line "crossing:0.40,0.98,0.40,0.28" --zone "plaza:0.45,0.35;0.95,0.35;0.95,0.80;0.45,0.80" \
-  --fps 5 --json data/demo-report.json "$@"
+echo "ShopFlow: open http://localhost:${API_PORT:-8001}/ (API docs at /docs). Ctrl+C stops it."
+exec .venv/bin/shopflow serve "$@"

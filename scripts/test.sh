@@ -9,4 +9,9 @@ echo "== ruff check";   ruff check src tests bench
 echo "== ruff format";  ruff format --check src tests bench
 echo "== mypy";         mypy
 echo "== import layers"; lint-imports
+# The dashboard's browser tests drive Debian's Chromium (Playwright never downloads a browser here).
+if [ ! -x /usr/bin/chromium ]; then
+  echo "== installing chromium for the browser tests"
+  apt-get update -qq && apt-get install -y -qq chromium
+fi
 echo "== pytest";       pytest "$@"

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import delete
 
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
+from shopflow.storage.models import StoreRow
 from shopflow.storage.records import DEFAULT_RETENTION_DAYS, PrivacySettings
 from shopflow.storage.repositories import PrivacyRepository, StoreRepository
 
@@ -59,15 +61,10 @@ def test_unknown_store_is_not_found(database: Database, method: str) -> None:
 
 def test_settings_go_with_their_store(database: Database) -> None:
     store, _ = store_with_cameras(database, cameras=0)
-    other = None
     with database.session() as session:
         PrivacyRepository(session).update(store.id, retention_days=10)
         other = StoreRepository(session).create_with_organisation("Outra", "Outra loja")
         PrivacyRepository(session).update(other.id, retention_days=20)
-    from sqlalchemy import delete
-
-    from shopflow.storage.models import StoreRow
-
     with database.session() as session:
         session.execute(delete(StoreRow).where(StoreRow.id == store.id))
     with database.session() as session:

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Lighthouse on the dashboard's overview (signed in, demo camera playing), with Debian's Chromium.
+# Scores go to bench/out/lighthouse/ (JSON and HTML) and a summary line is printed for docs/benchmarks.md.
+# Needs: /usr/bin/chromium, node/npm (lighthouse 12.2.3 is the last that runs on Node 20).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out="bench/out/lighthouse"
+mkdir -p "$out"
+[ -x "$out/node_modules/.bin/lighthouse" ] || npm install --silent --no-audit --no-fund -E lighthouse@12.2.3 --prefix "$out" >/dev/null
+
+port="${PORT:-8790}"
+data="$(mktemp -d)"
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
+DATA_DIR="$data" YOLO_IMGSZ=320 DATABASE_URL="" .venv/bin/python -m shopflow.cli serve --demo --host 127.0.0.1 --port "$port" >"$out/server.log" 2>&1 &
+server=$!
+for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 1; done
+
+headers="$(.venv/bin/python bench/lighthouse_login.py "http://127.0.0.1:$port")"
+sleep 5  # let the demo camera count for a moment, like an owner who opens the page during the day
+CHROME_PATH=/usr/bin/chromium "$out/node_modules/.bin/lighthouse" "http://127.0.0.1:$port/" \
+  --quiet --output=json --output=html --output-path="$out/overview" \
+  --only-categories=performance,accessibility,best-practices \
+  --extra-headers="$headers" \
+  --chrome-flags="--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --no-first-run"
+
+.venv/bin/python - "$out/overview.report.json" <<'PY'
+import json, sys
+report = json.load(open(sys.argv[1]))
+scores = {key: round(100 * cat["score"]) for key, cat in report["categories"].items()}
+audits = report["audits"]
+print(
+    f"performance {scores['performance']}, accessibility {scores['accessibility']}, "
+    f"best practices {scores['best-practices']}; FCP {audits['first-contentful-paint']['displayValue']}, "
+    f"LCP {audits['largest-contentful-paint']['displayValue']}, TBT {audits['total-blocking-time']['displayValue']}, "
+    f"CLS {audits['cumulative-layout-shift']['displayValue']}"
+)
+for key, cat in report["categories"].items():
+    for ref in cat["auditRefs"]:
+        audit = audits[ref["id"]]
+        if ref["weight"] and audit["score"] is not None and audit["score"] < 1 and key != "performance":
+            print(f"  {key}: {ref['id']} ({audit['score']}): {audit['title']}")
+PY

@@ -1,0 +1,130 @@
+"""Settings done from the dashboard: the store, users, bridge API keys, privacy, and the system's status."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from shopflow import __version__
+from shopflow.config.credentials import hash_password, new_api_key
+from shopflow.reports import health
+from shopflow.storage.records import (
+    ApiKeyRecord,
+    CameraStatus,
+    Language,
+    PrivacySettings,
+    StoreRecord,
+    UserRecord,
+    UserRole,
+)
+from shopflow.storage.repositories import (
+    ApiKeyRepository,
+    CameraRepository,
+    PrivacyRepository,
+    StoreRepository,
+    UserRepository,
+)
+from shopflow.web.context import DashboardRuntime
+
+
+def save_store(
+    rt: DashboardRuntime, store_id: int, name: str, timezone: str, opening_hours: Mapping[str, Mapping[str, str]]
+) -> StoreRecord:
+    """ValueError (with what to fix) for a blank name, an unknown zone or malformed hours."""
+    with rt.database.session() as session:
+        return StoreRepository(session).update(store_id, name=name, timezone=timezone, opening_hours=opening_hours)
+
+
+def list_users(rt: DashboardRuntime) -> list[UserRecord]:
+    with rt.database.session() as session:
+        return UserRepository(session).list_all()
+
+
+def create_user(rt: DashboardRuntime, email: str, password: str, role: UserRole, language: Language) -> UserRecord:
+    """PasswordError or ValueError for bad input, AlreadyExistsError for a taken e-mail."""
+    password_hash = hash_password(password)
+    with rt.database.session() as session:
+        return UserRepository(session).create(email, password_hash, role=role, language=language)
+
+
+def list_api_keys(rt: DashboardRuntime, store_id: int) -> list[ApiKeyRecord]:
+    with rt.database.session() as session:
+        return ApiKeyRepository(session).list_by_store(store_id, include_revoked=True)
+
+
+def create_api_key(rt: DashboardRuntime, store_id: int, name: str) -> tuple[ApiKeyRecord, str]:
+    """The new key's record and the key itself, which is shown once and never stored."""
+    made = new_api_key()
+    with rt.database.session() as session:
+        record = ApiKeyRepository(session).create(store_id, name, made.key_hash, made.prefix)
+    return record, made.key
+
+
+def revoke_api_key(rt: DashboardRuntime, api_key_id: int) -> ApiKeyRecord:
+    with rt.database.session() as session:
+        return ApiKeyRepository(session).revoke(api_key_id)
+
+
+def get_privacy(rt: DashboardRuntime, store_id: int) -> PrivacySettings:
+    with rt.database.session() as session:
+        return PrivacyRepository(session).get(store_id)
+
+
+def save_privacy(
+    rt: DashboardRuntime, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
+) -> PrivacySettings:
+    with rt.database.session() as session:
+        return PrivacyRepository(session).update(
+            store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class SystemStatus:
+    version: str
+    database_ok: bool
+    database_latency_ms: float | None
+    database_error: str | None
+    pipeline_on: bool
+    detector_loaded: bool
+    cameras_online: int
+    cameras_total: int
+    cameras_by_status: dict[CameraStatus, int]
+    rollups_last_update: datetime | None
+
+
+def system_status(rt: DashboardRuntime) -> SystemStatus:
+    """What /api/health says, plus when the analytics last changed; a database that fails is reported, not raised."""
+    started = time.perf_counter()
+    try:
+        with rt.database.session() as session:
+            statuses = CameraRepository(session).status_counts()
+            latency = round(1000 * (time.perf_counter() - started), 2)
+            analytics = health.check(session)
+    except Exception as error:  # any failure is what this screen reports, not a crash
+        return SystemStatus(
+            version=__version__,
+            database_ok=False,
+            database_latency_ms=None,
+            database_error=f"the database did not answer ({type(error).__name__})",
+            pipeline_on=rt.start_pipeline,
+            detector_loaded=rt.detector_loaded,
+            cameras_online=0,
+            cameras_total=0,
+            cameras_by_status={},
+            rollups_last_update=None,
+        )
+    return SystemStatus(
+        version=__version__,
+        database_ok=True,
+        database_latency_ms=latency,
+        database_error=None,
+        pipeline_on=rt.start_pipeline,
+        detector_loaded=rt.detector_loaded,
+        cameras_online=statuses.get(CameraStatus.ONLINE, 0),
+        cameras_total=sum(statuses.values()),
+        cameras_by_status=statuses,
+        rollups_last_update=analytics.rollups_last_update,
+    )

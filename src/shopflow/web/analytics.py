@@ -1,0 +1,75 @@
+"""The analytics page's figures for a range of local days: series, peak hours, comparison and zone dwell."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from shopflow.reports import compare, series, zones
+from shopflow.reports.compare import Comparison
+from shopflow.reports.periods import local_now, validate_range
+from shopflow.reports.series import DailySeries, HourlySeries
+from shopflow.reports.zones import ZoneDwellReport
+from shopflow.web.context import DashboardRuntime
+
+MAX_HOURLY_DAYS = 31  # beyond a month an hour-by-hour chart is a smear; the daily one says more
+PEAK_HOURS = 3
+DEFAULT_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class PeakHour:
+    hour: int  # 0..23 on the store's clock
+    entries: int  # over the whole range
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyticsView:
+    since: date
+    until: date
+    daily: DailySeries
+    hourly: HourlySeries | None  # None over MAX_HOURLY_DAYS
+    peak_hours: tuple[PeakHour, ...]
+    comparison: Comparison
+    zones: ZoneDwellReport
+
+
+def default_range(timezone: str) -> tuple[date, date]:
+    """The last seven local days, today included."""
+    today = local_now(timezone).date()
+    return today - timedelta(days=DEFAULT_DAYS - 1), today
+
+
+def peak_hours(hourly: HourlySeries, count: int = PEAK_HOURS) -> tuple[PeakHour, ...]:
+    """The hours of the day with the most entries over the range (earliest first on a tie); none without entries."""
+    by_hour: Counter[int] = Counter()
+    for point in hourly.points:
+        by_hour[point.start.hour] += point.counts.entries
+    ranked = sorted((hour for hour, entries in by_hour.items() if entries > 0), key=lambda h: (-by_hour[h], h))
+    return tuple(PeakHour(hour, by_hour[hour]) for hour in ranked[:count])
+
+
+def analytics_view(
+    rt: DashboardRuntime, store_id: int, since: date, until: date, camera_id: int | None
+) -> AnalyticsView:
+    """Everything the page shows; InvalidRangeError (a ValueError) for a range to fix, NotFoundError for ids."""
+    span = validate_range(since, until)
+    with rt.database.session() as session:
+        hourly = series.hourly_series(session, store_id, since, until, camera_id=camera_id)
+        return AnalyticsView(
+            since=since,
+            until=until,
+            daily=series.daily_series(session, store_id, since, until, camera_id=camera_id),
+            hourly=hourly if span.days <= MAX_HOURLY_DAYS else None,
+            peak_hours=peak_hours(hourly),
+            comparison=compare.compare(session, store_id, since, until, camera_id=camera_id),
+            zones=zones.zone_dwell(session, store_id, since, until, camera_id=camera_id),
+        )
+
+
+def api_url(path: str, **params: object) -> str:
+    """A same-server API address with its query (None values left out)."""
+    query = urlencode({key: str(value) for key, value in params.items() if value is not None})
+    return f"/api/analytics/{path}?{query}"

@@ -1,0 +1,133 @@
+"""The frame every signed-in page shares: header with navigation, store picker, language switch and sign-out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from nicegui import app, ui
+
+from shopflow.storage.records import CameraStatus, Language, StoreRecord, UserRecord
+from shopflow.storage.repositories import StoreRepository, UserRepository
+from shopflow.web.auth import STORE_KEY, sign_out
+from shopflow.web.context import runtime
+from shopflow.web.i18n import LANG_KEY, current_lang, status_text, t
+
+NAV = (
+    ("/", "nav_overview", "insights"),
+    ("/cameras", "nav_cameras", "videocam"),
+    ("/analytics", "nav_analytics", "bar_chart"),
+    ("/settings", "nav_settings", "settings"),
+)
+
+
+def _stores() -> list[StoreRecord]:
+    with runtime().database.session() as session:
+        return StoreRepository(session).list_all()
+
+
+def pick_store(stores: list[StoreRecord]) -> StoreRecord | None:
+    """The store this browser looks at: the one chosen before if it still exists, else the first real store,
+    else the demo store."""
+    if not stores:
+        return None
+    chosen = app.storage.user.get(STORE_KEY)
+    for store in stores:
+        if store.id == chosen:
+            return store
+    store = next((s for s in stores if not s.is_demo), stores[0])
+    app.storage.user[STORE_KEY] = store.id
+    return store
+
+
+def _set_language(user: UserRecord, lang: str) -> None:
+    with runtime().database.session() as session:
+        UserRepository(session).update(user.id, language=Language(lang))
+
+
+async def _switch_language(user: UserRecord, lang: str) -> None:
+    if lang == current_lang():
+        return
+    app.storage.user[LANG_KEY] = lang
+    await asyncio.to_thread(_set_language, user, lang)
+    ui.navigate.reload()
+
+
+def _choose_store(store_id: int) -> None:
+    app.storage.user[STORE_KEY] = store_id
+    ui.navigate.reload()
+
+
+def frame(user: UserRecord, active: str) -> StoreRecord | None:
+    """Draw the header for `active` (a NAV path) and return the store to show (None: there is no store)."""
+    ui.colors(primary="#1d4ed8")
+    ui.query("body").classes("bg-slate-50")
+    stores = _stores()
+    store = pick_store(stores)
+    with ui.header(elevated=True).classes("items-center gap-2 px-4 py-2 bg-slate-900 text-white flex-wrap"):
+        ui.link("ShopFlow", "/").classes("text-xl font-bold text-white no-underline mr-4")
+        with ui.row().classes("gap-1 flex-wrap").props('role="navigation"'):
+            for path, key, icon in NAV:
+                button = ui.button(t(key), icon=icon, on_click=_go(path)).props("flat no-caps")
+                button.classes("text-white" + (" bg-blue-800" if path == active else ""))
+                if path == active:
+                    button.props('aria-current="page"')
+        ui.space()
+        if len(stores) > 1 and store is not None:
+            ui.select(
+                {s.id: s.name + (f" ({t('demo')})" if s.is_demo else "") for s in stores},
+                value=store.id,
+                label=t("store"),
+                on_change=lambda event: _choose_store(int(event.value)),
+            ).props("dense dark outlined options-dense").classes("min-w-[12rem]").mark("store-picker")
+        elif store is not None:
+            ui.label(store.name + (f" ({t('demo')})" if store.is_demo else "")).classes("text-sm")
+        ui.toggle(
+            {"pt-BR": "PT", "en": "EN"},
+            value=current_lang(),
+            on_change=lambda event: _switch_language(user, str(event.value)),
+        ).props(
+            'dense no-caps toggle-color=white toggle-text-color=black text-color=white aria-label="Idioma / Language"'
+        ).mark("language")
+        ui.label(user.email).classes("text-sm max-md:hidden")
+        ui.button(icon="logout", on_click=_sign_out).props(f'flat round aria-label="{t("sign_out")}"').classes(
+            "text-white"
+        ).tooltip(t("sign_out")).mark("sign-out")
+    return store
+
+
+def _go(path: str) -> Callable[[], None]:
+    return lambda: ui.navigate.to(path)
+
+
+def _sign_out() -> None:
+    sign_out()
+    ui.navigate.to("/login")
+
+
+def banner(text: str, *, kind: str = "warning") -> ui.element:
+    """A coloured strip with a message (offline cameras, errors), readable without colour too."""
+    colours = {
+        "warning": "bg-amber-100 text-amber-950 border-amber-400",
+        "error": "bg-red-100 text-red-950 border-red-400",
+        "info": "bg-blue-50 text-blue-950 border-blue-300",
+    }
+    icons = {"warning": "warning", "error": "error", "info": "info"}
+    with (
+        ui.row().classes(f"w-full items-center gap-2 border rounded p-3 {colours[kind]}").props('role="status"') as row
+    ):
+        ui.icon(icons[kind]).classes("text-xl")
+        ui.label(text)
+    return row
+
+
+def page_title(text: str) -> None:
+    ui.label(text).classes("text-2xl font-semibold text-slate-900").props('role="heading" aria-level="1"')
+
+
+def offline_banner(name: str, status: CameraStatus, reason: str | None) -> ui.element:
+    """Says that a camera is not counting, and why, on every page that uses it."""
+    text = t("camera_offline_banner", name=name, status=status_text(status))
+    if reason:
+        text += f": {reason}"
+    return banner(text, kind="error" if status is CameraStatus.ERROR else "warning").mark("offline-banner")

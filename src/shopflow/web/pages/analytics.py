@@ -1,0 +1,259 @@
+"""Analytics: a range of days with its series, peak hours, comparison, zone dwell, heatmap and exports."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+from typing import Any
+
+from nicegui import ui
+
+from shopflow.reports.errors import InvalidRangeError
+from shopflow.storage.errors import NotFoundError
+from shopflow.storage.records import CameraRecord, CameraStatus, StoreRecord
+from shopflow.web.analytics import AnalyticsView, analytics_view, api_url, default_range
+from shopflow.web.auth import signed_in_user
+from shopflow.web.context import runtime
+from shopflow.web.figures import store_cameras
+from shopflow.web.i18n import (
+    current_lang,
+    fmt_date,
+    fmt_duration,
+    fmt_number,
+    fmt_percent,
+    fmt_time,
+    label,
+    t,
+)
+from shopflow.web.layout import banner, frame, offline_banner, page_title
+
+ALL_CAMERAS = 0
+
+
+def _date_input(caption: str, value: date, mark: str) -> ui.input:
+    with ui.input(caption, value=value.isoformat()).props("outlined dense").classes("w-44").mark(mark) as field:
+        with ui.menu().props("no-parent-event") as menu:
+            ui.date(mask="YYYY-MM-DD").bind_value(field).on("update:model-value", menu.close)
+        with field.add_slot("append"):
+            ui.button(icon="event", on_click=menu.open).props(f'flat round dense aria-label="{caption}"')
+    return field
+
+
+def _parse(value: Any) -> date:
+    return date.fromisoformat(str(value or "").strip())
+
+
+def _daily_options(view: AnalyticsView) -> dict[str, Any]:
+    days = [fmt_date(point.day) for point in view.daily.points]
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 48, "right": 16, "top": 16, "bottom": 56},
+        "xAxis": {"type": "category", "data": days},
+        "yAxis": {"type": "value", "minInterval": 1},
+        "series": [
+            {
+                "name": label("entries"),
+                "type": "bar",
+                "data": [p.counts.entries for p in view.daily.points],
+                "itemStyle": {"color": "#1d4ed8"},
+            },
+            {
+                "name": label("exits"),
+                "type": "bar",
+                "data": [p.counts.exits for p in view.daily.points],
+                "itemStyle": {"color": "#94a3b8"},
+            },
+            {
+                "name": label("potential_customers"),
+                "type": "line",
+                "data": [p.counts.potential_customers for p in view.daily.points],
+                "itemStyle": {"color": "#ea580c"},
+            },
+        ],
+    }
+
+
+def _hourly_options(view: AnalyticsView) -> dict[str, Any]:
+    assert view.hourly is not None
+    points = view.hourly.points
+    several_days = view.since != view.until
+    labels = [(f"{fmt_date(p.start.date())} " if several_days else "") + fmt_time(p.start) for p in points]
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "grid": {"left": 48, "right": 16, "top": 16, "bottom": 64},
+        "dataZoom": [{"type": "inside"}, {"type": "slider", "height": 18, "bottom": 8}] if several_days else [],
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "minInterval": 1, "name": label("entries")},
+        "series": [
+            {
+                "name": label("entries"),
+                "type": "bar",
+                "data": [p.counts.entries for p in points],
+                "itemStyle": {"color": "#1d4ed8"},
+            }
+        ],
+    }
+
+
+def _figure_value(name: str, value: float | None) -> str:
+    if name == "average_dwell_seconds":
+        return fmt_duration(value)
+    return fmt_number(value)
+
+
+def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord], camera_id: int | None) -> None:
+    lang = current_lang()
+    totals = view.comparison.current_totals
+    with ui.row().classes("w-full gap-4 flex-wrap"):
+        for key, value in (
+            ("entries", fmt_number(totals.entries)),
+            ("unique_visitors", fmt_number(totals.visitors)),
+            ("potential_customers", fmt_number(totals.potential_customers)),
+            ("groups", fmt_number(totals.groups)),
+            ("average_dwell_seconds", fmt_duration(totals.average_dwell_seconds)),
+        ):
+            with ui.card().classes("flex-1 min-w-[10rem] gap-1").mark(f"total-{key}"):
+                ui.label(label(key)).classes("text-sm text-slate-700")
+                ui.label(value).classes("text-2xl font-bold")
+    with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
+        with ui.card().classes("flex-[2] min-w-[20rem]"):
+            ui.label(t("daily_series")).classes("text-lg font-semibold")
+            ui.echart(_daily_options(view)).classes("w-full h-72").mark("daily-chart")
+        with ui.card().classes("flex-1 min-w-[16rem]").mark("peak-hours"):
+            ui.label(t("peak_hours")).classes("text-lg font-semibold")
+            if not view.peak_hours:
+                ui.label(t("no_entries_in_range")).classes("text-slate-700")
+            for peak in view.peak_hours:
+                with ui.row().classes("w-full justify-between"):
+                    ui.label(f"{peak.hour:02d}:00–{(peak.hour + 1) % 24:02d}:00")
+                    ui.label(t("n_entries", n=fmt_number(peak.entries))).classes("font-semibold")
+    with ui.card().classes("w-full"):
+        ui.label(t("hourly_series")).classes("text-lg font-semibold")
+        if view.hourly is None:
+            ui.label(t("hourly_too_long")).classes("text-slate-700")
+        else:
+            ui.echart(_hourly_options(view)).classes("w-full h-72").mark("hourly-series-chart")
+    with ui.card().classes("w-full").mark("comparison"):
+        previous = view.comparison.previous
+        ui.label(t("comparison_title", since=fmt_date(previous.since), until=fmt_date(previous.until))).classes(
+            "text-lg font-semibold"
+        )
+        rows = [
+            {
+                "figure": label(change.name),
+                "current": _figure_value(change.name, change.current),
+                "previous": _figure_value(change.name, change.previous),
+                "change": fmt_percent(change.change_percent),
+            }
+            for change in view.comparison.figures
+        ]
+        columns = [
+            {"name": "figure", "label": t("figure"), "field": "figure", "align": "left"},
+            {"name": "current", "label": t("this_period"), "field": "current"},
+            {"name": "previous", "label": t("previous_period"), "field": "previous"},
+            {"name": "change", "label": t("change"), "field": "change"},
+        ]
+        ui.table(columns=columns, rows=rows, row_key="figure").props("flat dense").classes("w-full")
+    with ui.card().classes("w-full").mark("zone-dwell"):
+        ui.label(t("zone_dwell")).classes("text-lg font-semibold")
+        if not view.zones.zones:
+            ui.label(t("no_zones_configured")).classes("text-slate-700")
+        else:
+            columns = [
+                {"name": "camera", "label": label("camera"), "field": "camera", "align": "left"},
+                {"name": "zone", "label": label("zone"), "field": "zone", "align": "left"},
+                {"name": "visits", "label": label("visits_short"), "field": "visits"},
+                {"name": "mean", "label": label("mean"), "field": "mean"},
+                {"name": "median", "label": label("median"), "field": "median"},
+                {"name": "p90", "label": label("p90"), "field": "p90"},
+            ]
+            rows = [
+                {
+                    "key": f"{zone.camera_id}-{zone.zone}",
+                    "camera": zone.camera_name,
+                    "zone": zone.zone + ("" if zone.configured else f" ({t('former_zone')})"),
+                    "visits": fmt_number(zone.visits),
+                    "mean": fmt_duration(zone.mean_seconds),
+                    "median": fmt_duration(zone.median_seconds),
+                    "p90": fmt_duration(zone.p90_seconds),
+                }
+                for zone in view.zones.zones
+            ]
+            ui.table(columns=columns, rows=rows, row_key="key").props("flat dense").classes("w-full")
+    heat_camera = camera_id if camera_id is not None else (cameras[0].id if cameras else None)
+    if heat_camera is not None:
+        with ui.card().classes("w-full"):
+            name = next((c.name for c in cameras if c.id == heat_camera), "")
+            ui.label(t("heatmap_title", name=name)).classes("text-lg font-semibold")
+            url = api_url("heatmap.png", store_id=store.id, camera_id=heat_camera, since=view.since, until=view.until)
+            ui.image(url).classes("w-full max-w-[960px]").props(f'alt="{t("heatmap_alt", name=name)}" no-spinner').mark(
+                "heatmap"
+            )
+    with ui.card().classes("w-full").mark("exports"):
+        ui.label(t("exports")).classes("text-lg font-semibold")
+        common = {"store_id": store.id, "camera_id": camera_id, "lang": lang}
+        with ui.row().classes("gap-3 flex-wrap"):
+            for key, path, params in (
+                ("export_csv", "export.csv", {"since": view.since, "until": view.until}),
+                ("export_xlsx", "export.xlsx", {"since": view.since, "until": view.until}),
+                ("export_pdf", "report.pdf", {"day": view.until}),
+            ):
+                url = api_url(path, **common, **params)
+                link = ui.link(t(key), url).props("download").mark(key)
+                link.classes("px-4 py-2 rounded bg-blue-700 text-white no-underline font-medium")
+        ui.label(t("pdf_note", day=fmt_date(view.until))).classes("text-sm text-slate-700")
+
+
+def add_page() -> None:
+    @ui.page("/analytics")
+    async def analytics_page() -> None:
+        user = signed_in_user()
+        if user is None:
+            ui.navigate.to("/login")
+            return
+        store = frame(user, "/analytics")
+        with ui.column().classes("w-full max-w-7xl mx-auto p-4 gap-4"):
+            page_title(t("nav_analytics"))
+            if store is None:
+                ui.label(t("no_store"))
+                return
+            cameras = await asyncio.to_thread(store_cameras, runtime(), store.id)
+            if not cameras:
+                banner(t("analytics_no_cameras"), kind="info").mark("first-step")
+                return
+            for camera in cameras:
+                if camera.status in (CameraStatus.OFFLINE, CameraStatus.ERROR):
+                    offline_banner(camera.name, camera.status, camera.status_reason)
+            since, until = default_range(store.timezone)
+            with ui.card().classes("w-full"), ui.row().classes("items-end gap-3 flex-wrap"):
+                first = _date_input(t("since"), since, "since")
+                last = _date_input(t("until"), until, "until")
+                options = {ALL_CAMERAS: label("all_cameras")} | {c.id: c.name for c in cameras}
+                which = (
+                    ui.select(options, value=ALL_CAMERAS, label=label("camera"))
+                    .props("outlined dense")
+                    .classes("min-w-[14rem]")
+                    .mark("camera-filter")
+                )
+                show = ui.button(t("show"), icon="refresh").props("no-caps").mark("show-analytics")
+            results = ui.column().classes("w-full gap-4").mark("analytics-results")
+
+            async def load() -> None:
+                camera_id = None if which.value in (None, ALL_CAMERAS) else int(which.value)
+                try:
+                    start, end = _parse(first.value), _parse(last.value)
+                    view = await asyncio.to_thread(analytics_view, runtime(), store.id, start, end, camera_id)
+                except (InvalidRangeError, NotFoundError, ValueError) as error:
+                    results.clear()
+                    with results:
+                        banner(t("analytics_failed", message=str(error)), kind="error").mark("analytics-error")
+                    return
+                results.clear()
+                with results:
+                    _results(view, store, cameras, camera_id)
+
+            show.on_click(load)
+            await load()

@@ -1,0 +1,123 @@
+"""Signing in, and the first-run page that creates the administrator on a server without users."""
+
+from __future__ import annotations
+
+import asyncio
+
+from nicegui import app, ui
+
+from shopflow.config.credentials import PasswordError
+from shopflow.storage.errors import AlreadyExistsError
+from shopflow.storage.records import Language
+from shopflow.web.auth import (
+    FirstRunDoneError,
+    authenticate,
+    create_first_owner,
+    has_users,
+    safe_next,
+    sign_in,
+)
+from shopflow.web.context import runtime
+from shopflow.web.i18n import LANG_KEY, current_lang, t
+
+
+def _language_switch() -> None:
+    def switch(lang: str) -> None:
+        app.storage.user[LANG_KEY] = lang
+        ui.navigate.reload()
+
+    ui.toggle(
+        {"pt-BR": "Português", "en": "English"}, value=current_lang(), on_change=lambda e: switch(str(e.value))
+    ).props('no-caps dense aria-label="Idioma / Language"').mark("language")
+
+
+def _shell(title: str) -> ui.card:
+    ui.query("body").classes("bg-slate-100")
+    with ui.column().classes("w-full items-center p-4 mt-8 gap-4"):
+        ui.label("ShopFlow").classes("text-3xl font-bold text-slate-900").props('role="heading" aria-level="1"')
+        card = ui.card().classes("w-full max-w-sm gap-3 p-6")
+        with card:
+            ui.label(title).classes("text-xl font-semibold").props('role="heading" aria-level="2"')
+        _language_switch()
+    return card
+
+
+def add_pages() -> None:
+    @ui.page("/login", title="ShopFlow")
+    async def login_page(next: str | None = None) -> None:
+        rt = runtime()
+        if not await asyncio.to_thread(has_users, rt.database):
+            ui.navigate.to("/setup")
+            return
+        with _shell(t("sign_in_title")):
+            email = (
+                ui.input(t("email")).props("outlined type=email autocomplete=username").classes("w-full").mark("email")
+            )
+            password = (
+                ui.input(t("password"), password=True)
+                .props("outlined autocomplete=current-password")
+                .classes("w-full")
+                .mark("password")
+            )
+            message = ui.label("").classes("text-red-800").mark("login-error").props('role="alert"')
+
+            async def submit() -> None:
+                user = await asyncio.to_thread(
+                    authenticate, rt.database, str(email.value or ""), str(password.value or "")
+                )
+                if user is None:
+                    message.set_text(t("wrong_credentials"))
+                    return
+                sign_in(user)
+                ui.navigate.to(safe_next(next))
+
+            password.on("keydown.enter", submit)
+            ui.button(t("sign_in"), on_click=submit).props("no-caps").classes("w-full").mark("sign-in")
+
+    @ui.page("/setup", title="ShopFlow")
+    async def setup_page() -> None:
+        rt = runtime()
+        if await asyncio.to_thread(has_users, rt.database):
+            ui.navigate.to("/login")
+            return
+        with _shell(t("setup_title")):
+            ui.label(t("setup_text")).classes("text-slate-700")
+            email = (
+                ui.input(t("email")).props("outlined type=email autocomplete=username").classes("w-full").mark("email")
+            )
+            password = (
+                ui.input(t("password"), password=True)
+                .props("outlined autocomplete=new-password")
+                .classes("w-full")
+                .mark("password")
+            )
+            repeat = (
+                ui.input(t("repeat_password"), password=True)
+                .props("outlined autocomplete=new-password")
+                .classes("w-full")
+                .mark("repeat-password")
+            )
+            message = ui.label("").classes("text-red-800").mark("setup-error").props('role="alert"')
+
+            async def submit() -> None:
+                if password.value != repeat.value:
+                    message.set_text(t("passwords_differ"))
+                    return
+                try:
+                    user = await asyncio.to_thread(
+                        create_first_owner,
+                        rt.database,
+                        str(email.value or ""),
+                        str(password.value or ""),
+                        Language(current_lang()),
+                    )
+                except FirstRunDoneError:
+                    ui.navigate.to("/login")
+                    return
+                except (PasswordError, AlreadyExistsError, ValueError) as error:
+                    message.set_text(t("action_failed", action=t("create_admin"), message=str(error)))
+                    return
+                sign_in(user)
+                ui.navigate.to("/")
+
+            ui.button(t("create_admin"), on_click=submit).props("no-caps").classes("w-full").mark("create-admin")

@@ -1,0 +1,207 @@
+"""The overview: live figures of the store, today's hourly flow against last week, live cameras, recent events."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from nicegui import ui
+
+from shopflow.reports.compare import FigureChange
+from shopflow.reports.today import TodayOverview
+from shopflow.storage.records import StoreRecord
+from shopflow.web.auth import can_manage, signed_in_user
+from shopflow.web.context import runtime
+from shopflow.web.figures import LiveFigures, live_figures, recent_events, store_cameras, today_overview
+from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
+from shopflow.web.layout import banner, frame, offline_banner, page_title
+
+LIVE_EVERY_SECONDS = 1.0
+SLOW_EVERY = 5  # today's figures and the feed: every 5th live tick
+MAX_LIVE_VIEWS = 4
+# The live pictures' box colours (pipeline/annotate.py), for the legend.
+LEGEND = (("legend_customer", "#1ea03c"), ("legend_group", "#ff8c00"), ("legend_employee", "#145ac8"))
+
+
+class Card:
+    """A figure with its caption; `set` changes the number without rebuilding anything."""
+
+    def __init__(self, caption: str, mark: str) -> None:
+        with ui.card().classes("min-w-[11rem] flex-1 gap-1").props(f'aria-label="{caption}"'):
+            ui.label(caption).classes("text-sm text-slate-700")
+            self.value = ui.label("…").classes("text-3xl font-bold text-slate-900").mark(mark)
+            self.value.props(f'data-testid="{mark}"')
+            self.note = ui.label("").classes("text-xs text-slate-700")
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.set_text(value)
+        self.note.set_text(note)
+
+
+def _change_note(changes: tuple[FigureChange, ...], name: str) -> str:
+    change = next((c for c in changes if c.name == name), None)
+    if change is None or change.change_percent is None:
+        return t("no_comparison")
+    return t("vs_last_week", change=fmt_percent(change.change_percent))
+
+
+def _chart_options(overview: TodayOverview | None) -> dict[str, Any]:
+    labels: list[str] = []
+    now_values: list[int | None] = []
+    before_values: list[int] = []
+    if overview is not None:
+        labels = [fmt_time(point.start) for point in overview.today.hours]
+        now_values = [point.counts.entries if point.start <= overview.as_of else None for point in overview.today.hours]
+        before = {fmt_time(point.start): point.counts.entries for point in overview.last_week.hours}
+        before_values = [before.get(label, 0) for label in labels]
+    return {
+        "animation": False,
+        "tooltip": {"trigger": "axis"},
+        "legend": {"data": [t("today"), t("same_day_last_week")], "bottom": 0},
+        "grid": {"left": 40, "right": 16, "top": 16, "bottom": 48},
+        "xAxis": {"type": "category", "data": labels},
+        "yAxis": {"type": "value", "minInterval": 1, "name": t("entries")},
+        "series": [
+            {"name": t("today"), "type": "bar", "data": now_values, "itemStyle": {"color": "#1d4ed8"}},
+            {
+                "name": t("same_day_last_week"),
+                "type": "line",
+                "data": before_values,
+                "itemStyle": {"color": "#64748b"},
+                "lineStyle": {"type": "dashed"},
+            },
+        ],
+    }
+
+
+def first_step(manage: bool) -> None:
+    """A store without cameras: one clear thing to do, instead of empty charts."""
+    with ui.card().classes("max-w-xl mx-auto mt-8 items-start gap-3").mark("first-step"):
+        ui.icon("videocam").classes("text-5xl text-blue-800")
+        ui.label(t("first_step_title")).classes("text-xl font-semibold")
+        ui.label(t("first_step_text")).classes("text-slate-700")
+        if manage:
+            ui.button(t("add_camera"), icon="add", on_click=lambda: ui.navigate.to("/cameras/new"))
+        else:
+            ui.label(t("ask_manager")).classes("text-slate-700")
+
+
+def add_page() -> None:
+    @ui.page("/")
+    async def overview_page() -> None:
+        user = signed_in_user()
+        if user is None:
+            ui.navigate.to("/login")
+            return
+        store = frame(user, "/")
+        rt = runtime()
+        with ui.column().classes("w-full max-w-7xl mx-auto p-4 gap-4"):
+            page_title(t("nav_overview"))
+            if store is None:
+                first_step(can_manage(user))
+                return
+            cameras = await asyncio.to_thread(store_cameras, rt, store.id)
+            if not cameras:
+                first_step(can_manage(user))
+                return
+            if store.is_demo:
+                banner(t("demo_banner"), kind="info")
+            await _overview(store, [c.id for c in cameras if c.enabled][:MAX_LIVE_VIEWS])
+
+
+async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
+    rt = runtime()
+    trouble = ui.column().classes("w-full gap-2")
+    with ui.row().classes("w-full gap-4 flex-wrap"):
+        people = Card(t("people_now"), "people-now")
+        entries = Card(t("entries_today"), "entries-today")
+        potential = Card(t("potential_customers_today"), "potential-today")
+        employees = Card(t("employees_present"), "employees-now")
+        groups = Card(t("groups_today"), "groups-today")
+        dwell = Card(t("average_dwell_today"), "dwell-today")
+    with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
+        with ui.card().classes("flex-[2] min-w-[20rem]"):
+            ui.label(t("hourly_flow_title")).classes("text-lg font-semibold")
+            chart = ui.echart(_chart_options(None)).classes("w-full h-72").mark("hourly-chart")
+        with ui.card().classes("flex-1 min-w-[16rem]"):
+            ui.label(t("recent_events")).classes("text-lg font-semibold")
+            feed = ui.column().classes("w-full gap-1").mark("event-feed")
+    views: dict[int, ui.image] = {}
+    placeholders: dict[int, ui.label] = {}
+    names: dict[int, str] = {}
+    with ui.card().classes("w-full"):
+        with ui.row().classes("w-full items-center gap-4 flex-wrap"):
+            ui.label(t("live_cameras")).classes("text-lg font-semibold")
+            for key, colour in LEGEND:
+                with ui.row().classes("items-center gap-1"):
+                    ui.element("span").classes("inline-block w-3 h-3 rounded-sm").style(f"background:{colour}")
+                    ui.label(t(key)).classes("text-sm")
+        with ui.row().classes("w-full gap-4 flex-wrap"):
+            for camera_id in live_ids:
+                with ui.column().classes("flex-1 min-w-[18rem] max-w-[40rem] gap-1"):
+                    caption = ui.label("").classes("text-sm font-medium")
+                    names[camera_id] = ""
+                    placeholders[camera_id] = caption
+                    # q-img rather than interactive_image: it gives the picture its alt text, and with no
+                    # transition it swaps frames without a flash.
+                    views[camera_id] = (
+                        ui.image()
+                        .classes("w-full min-h-48 rounded bg-slate-200")
+                        .props(f'alt="{t("live_picture")}" data-testid="live-{camera_id}" no-spinner no-transition')
+                    ).mark(f"live-{camera_id}")
+
+    tick = 0
+    shown_trouble: tuple[tuple[int, str, str | None], ...] | None = None
+
+    async def refresh() -> None:
+        nonlocal tick, shown_trouble
+        figures: LiveFigures = await asyncio.to_thread(live_figures, rt, store.id)
+        people.set(fmt_number(figures.people))
+        employees.set(fmt_number(figures.employees))
+        now_trouble = tuple((c.id, c.status.value, c.reason) for c in figures.troubled)
+        if now_trouble != shown_trouble:  # rebuilt only on a change, so the banner does not flicker
+            shown_trouble = now_trouble
+            trouble.clear()
+            with trouble:
+                for camera in figures.troubled:
+                    offline_banner(camera.name, camera.status, camera.reason)
+        for camera in figures.cameras:
+            if camera.id not in views:
+                continue
+            state = t("live_now") if camera.running else status_text(camera.status)
+            placeholders[camera.id].set_text(
+                f"{camera.name} · {state} · {t('people_in_view', n=fmt_number(camera.people))}"
+            )
+            if camera.running:
+                views[camera.id].set_source(f"/api/cameras/{camera.id}/snapshot.jpg?frame={tick}")
+        if tick % SLOW_EVERY == 0:
+            overview = await asyncio.to_thread(today_overview, rt, store.id)
+            day = overview.today
+            entries.set(fmt_number(day.entries), _change_note(overview.vs_last_week, "entries"))
+            potential.set(
+                fmt_number(day.potential_customers), _change_note(overview.vs_last_week, "potential_customers")
+            )
+            groups.set(fmt_number(day.groups), _change_note(overview.vs_last_week, "groups"))
+            dwell.set(
+                fmt_duration(day.average_dwell_seconds), _change_note(overview.vs_last_week, "average_dwell_seconds")
+            )
+            options = _chart_options(overview)
+            chart.options["xAxis"] = options["xAxis"]
+            chart.options["series"] = options["series"]
+            chart.update()
+            events = await asyncio.to_thread(recent_events, rt, store.id)
+            feed.clear()
+            with feed:
+                if not events:
+                    ui.label(t("no_events_yet")).classes("text-slate-700")
+                for item in events:
+                    text = t(f"feed_{item.kind}", place=item.place)
+                    if item.dwell_seconds is not None:
+                        text += f" · {fmt_duration(item.dwell_seconds)}"
+                    with ui.row().classes("w-full gap-2 text-sm"):
+                        ui.label(fmt_time(item.at, store.timezone)).classes("font-mono text-slate-700")
+                        ui.label(text)
+        tick += 1
+
+    await refresh()
+    ui.timer(LIVE_EVERY_SECONDS, refresh)

@@ -1,0 +1,320 @@
+"""Settings: the store, users and roles, API keys for bridges, privacy, and the system's status."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from zoneinfo import available_timezones
+
+from nicegui import ui
+
+from shopflow.config.credentials import PasswordError
+from shopflow.storage.errors import StorageError
+from shopflow.storage.records import WEEKDAYS, Language, StoreRecord, UserRecord, UserRole
+from shopflow.web.admin import (
+    create_api_key,
+    create_user,
+    get_privacy,
+    list_api_keys,
+    list_users,
+    revoke_api_key,
+    save_privacy,
+    save_store,
+    system_status,
+)
+from shopflow.web.auth import can_manage, signed_in_user
+from shopflow.web.context import runtime
+from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
+from shopflow.web.layout import banner, frame, page_title
+from shopflow.web.pages.cameras import failure
+
+ROLES = (UserRole.OWNER, UserRole.MANAGER, UserRole.VIEWER)
+TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+
+
+def _store_tab(store: StoreRecord, manage: bool) -> None:
+    name = ui.input(t("store_name"), value=store.name).props("outlined").classes("w-full max-w-md").mark("store-name")
+    timezone = (
+        ui.select(TIMEZONES, value=store.timezone, label=t("timezone"), with_input=True)
+        .props("outlined")
+        .classes("w-full max-w-md")
+        .mark("store-timezone")
+    )
+    ui.label(t("opening_hours")).classes("text-lg font-semibold mt-2")
+    ui.label(t("opening_hours_help")).classes("text-sm text-slate-700")
+    rows: dict[str, tuple[ui.checkbox, ui.input, ui.input]] = {}
+    for day in WEEKDAYS:
+        hours = store.opening_hours.get(day)
+        with ui.row().classes("items-center gap-3"):
+            is_open = ui.checkbox(t(f"weekday_{day}"), value=hours is not None).classes("w-40").mark(f"open-{day}")
+            opens = (
+                ui.input(t("opens"), value=hours["open"] if hours else "09:00")
+                .props('outlined dense mask="##:##"')
+                .classes("w-28")
+            )
+            closes = (
+                ui.input(t("closes"), value=hours["close"] if hours else "18:00")
+                .props('outlined dense mask="##:##"')
+                .classes("w-28")
+            )
+            opens.bind_enabled_from(is_open, "value")
+            closes.bind_enabled_from(is_open, "value")
+            rows[day] = (is_open, opens, closes)
+
+    async def save() -> None:
+        hours = {
+            day: {"open": str(opens.value), "close": str(closes.value)}
+            for day, (is_open, opens, closes) in rows.items()
+            if is_open.value
+        }
+        try:
+            await asyncio.to_thread(
+                save_store, runtime(), store.id, str(name.value or ""), str(timezone.value or ""), hours
+            )
+        except (StorageError, ValueError) as error:
+            failure(t("save"), error)
+            return
+        ui.notify(t("saved"), type="positive")
+
+    if manage:
+        ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-store")
+
+
+async def _users_tab(user: UserRecord) -> None:
+    listing = ui.column().classes("w-full")
+
+    async def show() -> None:
+        users = await asyncio.to_thread(list_users, runtime())
+        listing.clear()
+        with listing:
+            columns = [
+                {"name": "email", "label": t("email"), "field": "email", "align": "left"},
+                {"name": "role", "label": t("role"), "field": "role", "align": "left"},
+                {"name": "language", "label": t("language"), "field": "language", "align": "left"},
+            ]
+            rows = [
+                {"id": u.id, "email": u.email, "role": t(f"role_{u.role.value}"), "language": u.language.value}
+                for u in users
+            ]
+            ui.table(columns=columns, rows=rows, row_key="id").props("flat dense").classes("w-full").mark("users")
+
+    await show()
+    if user.role is not UserRole.OWNER:
+        ui.label(t("owner_only")).classes("text-sm text-slate-700")
+        return
+    ui.label(t("new_user")).classes("text-lg font-semibold mt-2")
+    with ui.row().classes("items-start gap-3 flex-wrap"):
+        email = ui.input(t("email")).props("outlined dense type=email").classes("w-64").mark("new-user-email")
+        password = (
+            ui.input(t("password"), password=True, password_toggle_button=True)
+            .props("outlined dense")
+            .classes("w-56")
+            .mark("new-user-password")
+        )
+        role = (
+            ui.select({r.value: t(f"role_{r.value}") for r in ROLES}, value=UserRole.VIEWER.value, label=t("role"))
+            .props("outlined dense")
+            .classes("w-40")
+            .mark("new-user-role")
+        )
+        language = (
+            ui.select({"pt-BR": "Português (Brasil)", "en": "English"}, value="pt-BR", label=t("language"))
+            .props("outlined dense")
+            .classes("w-48")
+        )
+
+    async def add() -> None:
+        try:
+            await asyncio.to_thread(
+                create_user,
+                runtime(),
+                str(email.value or ""),
+                str(password.value or ""),
+                UserRole(str(role.value)),
+                Language(str(language.value)),
+            )
+        except (PasswordError, StorageError, ValueError) as error:
+            failure(t("create"), error)
+            return
+        ui.notify(t("user_created", email=email.value), type="positive")
+        email.set_value("")
+        password.set_value("")
+        await show()
+
+    ui.button(t("create_user"), icon="person_add", on_click=add).props("no-caps").mark("create-user")
+
+
+async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
+    ui.label(t("api_keys_help")).classes("text-sm text-slate-700")
+    listing = ui.column().classes("w-full gap-2").mark("api-keys")
+    owner = user.role is UserRole.OWNER
+
+    async def show() -> None:
+        keys = await asyncio.to_thread(list_api_keys, runtime(), store.id)
+        listing.clear()
+        with listing:
+            if not keys:
+                ui.label(t("no_api_keys")).classes("text-slate-700")
+            for key in keys:
+                with ui.row().classes("w-full items-center gap-4 flex-wrap border-b py-1"):
+                    ui.label(key.name).classes("font-medium")
+                    ui.label(f"{key.prefix}…").classes("font-mono text-sm")
+                    ui.label(t("created_at", when=fmt_datetime(key.created_at, store.timezone))).classes("text-sm")
+                    used = fmt_datetime(key.last_used_at, store.timezone) if key.last_used_at else t("never")
+                    ui.label(t("last_used", when=used)).classes("text-sm")
+                    if key.revoked_at is not None:
+                        ui.badge(t("revoked"), color="grey-7")
+                    elif owner:
+                        ui.button(t("revoke"), on_click=_revoker(key.id, key.name, show)).props(
+                            "flat no-caps color=negative"
+                        ).mark(f"revoke-{key.id}")
+
+    await show()
+    if not owner:
+        ui.label(t("owner_only")).classes("text-sm text-slate-700")
+        return
+    with ui.row().classes("items-center gap-3"):
+        name = (
+            ui.input(t("key_name"), placeholder=t("key_name_example"))
+            .props("outlined dense")
+            .classes("w-64")
+            .mark("key-name")
+        )
+
+        async def add() -> None:
+            try:
+                record, key = await asyncio.to_thread(create_api_key, runtime(), store.id, str(name.value or ""))
+            except (StorageError, ValueError) as error:
+                failure(t("create"), error)
+                return
+            name.set_value("")
+            with ui.dialog() as dialog, ui.card().classes("gap-3").mark("new-key-dialog"):
+                ui.label(t("key_created", name=record.name)).classes("text-lg font-semibold")
+                ui.label(t("key_shown_once")).classes("text-slate-700")
+                ui.input(value=key).props("outlined readonly").classes("w-full font-mono").mark("new-key")
+                ui.button(t("close"), on_click=dialog.close).props("no-caps")
+            dialog.open()
+            await show()
+
+        ui.button(t("create_key"), icon="key", on_click=add).props("no-caps").mark("create-key")
+
+
+def _revoker(key_id: int, key_name: str, show: Any) -> Any:
+    async def revoke() -> None:
+        try:
+            await asyncio.to_thread(revoke_api_key, runtime(), key_id)
+        except (StorageError, ValueError) as error:
+            failure(t("revoke"), error)
+            return
+        ui.notify(t("key_revoked", name=key_name), type="positive")
+        await show()
+
+    return revoke
+
+
+async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:
+    privacy = await asyncio.to_thread(get_privacy, runtime(), store.id)
+    owner = user.role is UserRole.OWNER
+    retention = (
+        ui.number(t("retention_days"), value=privacy.retention_days, min=1, max=3650, precision=0)
+        .props("outlined")
+        .classes("w-56")
+        .mark("retention-days")
+    )
+    ui.label(t("retention_help")).classes("text-sm text-slate-700")
+    faces = ui.switch(t("face_recognition"), value=privacy.face_recognition).mark("face-recognition")
+    ui.label(t("face_recognition_help")).classes("text-sm text-slate-700")
+    consent = (
+        ui.textarea(t("consent_text"), value=privacy.consent_text)
+        .props("outlined")
+        .classes("w-full max-w-2xl")
+        .mark("consent-text")
+    )
+    for field in (retention, faces, consent):
+        field.set_enabled(owner)
+
+    async def save() -> None:
+        try:
+            days = int(retention.value) if retention.value is not None else 0
+            await asyncio.to_thread(
+                save_privacy, runtime(), store.id, days, bool(faces.value), str(consent.value or "")
+            )
+        except (StorageError, ValueError, TypeError) as error:
+            failure(t("save"), error)
+            return
+        ui.notify(t("saved"), type="positive")
+
+    if owner:
+        ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-privacy")
+    else:
+        ui.label(t("owner_only")).classes("text-sm text-slate-700")
+
+
+async def _system_tab(store: StoreRecord) -> None:
+    box = ui.column().classes("w-full gap-2").mark("system-status")
+
+    async def show() -> None:
+        status = await asyncio.to_thread(system_status, runtime())
+        box.clear()
+        with box:
+            if not status.database_ok:
+                banner(t("database_down", message=status.database_error or ""), kind="error")
+            rows = [
+                (t("version"), status.version),
+                (
+                    t("database"),
+                    t("database_ok", ms=fmt_number(status.database_latency_ms, 1)) if status.database_ok else t("no"),
+                ),
+                (t("pipeline"), t("yes") if status.pipeline_on else t("pipeline_off")),
+                (t("detector_loaded"), t("yes") if status.detector_loaded else t("no")),
+                (t("cameras_online"), f"{status.cameras_online} / {status.cameras_total}"),
+                (
+                    t("cameras_by_status"),
+                    ", ".join(f"{status_text(s)}: {n}" for s, n in sorted(status.cameras_by_status.items())) or "—",
+                ),
+                (
+                    t("analytics_updated"),
+                    fmt_datetime(status.rollups_last_update, store.timezone)
+                    if status.rollups_last_update
+                    else t("never"),
+                ),
+            ]
+            for caption, value in rows:
+                with ui.row().classes("w-full gap-4"):
+                    ui.label(caption).classes("w-56 text-slate-700")
+                    ui.label(value).classes("font-medium")
+
+    await show()
+    ui.button(t("refresh"), icon="refresh", on_click=show).props("flat no-caps")
+
+
+def add_page() -> None:
+    @ui.page("/settings")
+    async def settings_page() -> None:
+        user = signed_in_user()
+        if user is None:
+            ui.navigate.to("/login")
+            return
+        store = frame(user, "/settings")
+        with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
+            page_title(t("nav_settings"))
+            if store is None:
+                ui.label(t("no_store"))
+                return
+            with ui.tabs().classes("w-full").props("align=left no-caps") as tabs:
+                store_tab = ui.tab(t("tab_store")).mark("tab-store")
+                users_tab = ui.tab(t("tab_users")).mark("tab-users")
+                keys_tab = ui.tab(t("tab_api_keys")).mark("tab-api-keys")
+                privacy_tab = ui.tab(t("tab_privacy")).mark("tab-privacy")
+                system_tab = ui.tab(t("tab_system")).mark("tab-system")
+            with ui.tab_panels(tabs, value=store_tab).classes("w-full rounded"):
+                with ui.tab_panel(store_tab).classes("gap-3"):
+                    _store_tab(store, can_manage(user))
+                with ui.tab_panel(users_tab).classes("gap-3"):
+                    await _users_tab(user)
+                with ui.tab_panel(keys_tab).classes("gap-3"):
+                    await _keys_tab(store, user)
+                with ui.tab_panel(privacy_tab).classes("gap-3"):
+                    await _privacy_tab(store, user)
+                with ui.tab_panel(system_tab).classes("gap-3"):
+                    await _system_tab(store)

@@ -1,0 +1,334 @@
+"""The dashboard in a real browser: Debian's Chromium, driven by Playwright, against `shopflow serve --demo`.
+
+One server and one signed-in browser page for the whole module, used in order like a store owner would: first
+run, live figures, a new camera with a line drawn by mouse clicks, its counts, a CSV export, the language.
+Screenshots of each page go to test-artifacts/screenshots/. No request may leave the server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from shopflow.api.demo import sample_video
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
+EMAIL, PASSWORD = "dona@loja.com.br", "senha-forte-123"
+NEW_LINE = "porta lateral"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
+        time.sleep(every)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("dashboard")
+
+
+@pytest.fixture(scope="module")
+def server(workdir: Path) -> Iterator[str]:
+    """`shopflow serve --demo` on a free port with its own DATA_DIR (SQLite); its base URL."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATA_DIR": str(workdir / "data"),
+        "YOLO_IMGSZ": "320",
+        "DATABASE_URL": "",
+        "SESSION_SECRET": "",
+    }
+    log = (workdir / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shopflow.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=workdir,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def healthy() -> bool:
+        if process.poll() is not None:
+            raise AssertionError(f"the server exited: {(workdir / 'server.log').read_text()[-2000:]}")
+        try:
+            return httpx.get(f"{base}/api/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        wait_for(healthy, 60, "the server to answer")
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium (scripts/test.sh does it)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def outside_requests() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, server: str, outside_requests: list[str]) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="pt-BR")
+    server_host = urlsplit(server).netloc
+
+    def check(url: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return
+        if parts.netloc != server_host:
+            outside_requests.append(url)
+
+    context.on("request", lambda request: check(request.url))
+    opened = context.new_page()
+    opened.on("websocket", lambda socket_: check(socket_.url))
+    opened.set_default_timeout(15_000)
+    yield opened
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def only_the_server(outside_requests: list[str]) -> Iterator[None]:
+    yield
+    assert outside_requests == [], "the page asked another host than the server"
+
+
+def live_picture_loaded(page: Page, camera_id: int) -> bool:
+    """The overview's live picture of the camera has shown a frame (q-img keeps two <img> layers)."""
+    return bool(
+        page.get_by_test_id(f"live-{camera_id}").evaluate(
+            "el => [...el.querySelectorAll('img')].some(img => img.complete && img.naturalWidth > 0)"
+        )
+    )
+
+
+def live_picture_source(page: Page, camera_id: int) -> str:
+    return str(
+        page.get_by_test_id(f"live-{camera_id}").evaluate(
+            "el => [...el.querySelectorAll('img')].map(img => img.getAttribute('src')).join(' ')"
+        )
+    )
+
+
+def shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")  # else the fixed header is drawn where the page was scrolled to
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def test_first_run_creates_the_administrator_and_signs_in(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.wait_for_url("**/setup")
+    shot(page, "01-first-run")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Senha", exact=True).fill(PASSWORD)
+    page.get_by_label("Repita a senha").fill(PASSWORD)
+    page.get_by_role("button", name="Criar administrador").click()
+    page.wait_for_url(server + "/")
+    page.get_by_text("Pessoas na loja agora").wait_for()
+    # Signing out and in again goes through the login page.
+    page.get_by_role("button", name="Sair").click()
+    page.wait_for_url("**/login")
+    shot(page, "02-login")
+    page.get_by_label("E-mail").fill(EMAIL)
+    page.get_by_label("Senha").fill(PASSWORD)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(server + "/")
+
+
+def test_a_live_number_changes_while_the_demo_camera_plays(page: Page, server: str) -> None:
+    people = page.get_by_test_id("people-now")
+    people.wait_for()
+    seen: set[str] = set()
+
+    def changed() -> bool:
+        seen.add(people.inner_text())
+        return len(seen - {"…"}) >= 2
+
+    wait_for(changed, 45, "the number of people in the store to change")
+    first = live_picture_source(page, 1)
+    wait_for(lambda: live_picture_source(page, 1) != first, 10, "the live picture to move on")
+    page.get_by_text("Entrada pela linha “entrada”").or_(page.get_by_text("Saída pela linha “entrada”")).first.wait_for(
+        timeout=45_000
+    )
+    shot(page, "03-overview")
+
+
+def test_add_a_camera_and_draw_a_line_with_the_mouse(page: Page, server: str, workdir: Path) -> None:
+    video = workdir / "entrada-lateral.avi"
+    shutil.copyfile(sample_video(), video)
+    page.goto(server + "/cameras")
+    page.get_by_role("button", name="Adicionar câmera").click()
+    page.wait_for_url("**/cameras/new")
+    page.get_by_label("Nome da câmera").fill("Entrada lateral")
+    page.get_by_label("Endereço da câmera (URL)").fill(str(video))
+    page.get_by_role("button", name="Testar conexão").click()
+    page.get_by_text("Conexão funcionando").wait_for()
+    page.get_by_text("Repetir o vídeo quando terminar").click()
+    image = page.get_by_test_id("geometry-image").locator("img")
+    image.wait_for()
+    box = image.bounding_box()
+    assert box is not None
+    # A vertical line across the path people walk along in the sample, like the demo's door line.
+    image.click(position={"x": box["width"] * 0.55, "y": box["height"] * 0.95})
+    image.click(position={"x": box["width"] * 0.55, "y": box["height"] * 0.3})
+    page.get_by_text("Linha criada").first.wait_for()
+    name = page.get_by_label("Nome da linha")
+    name.fill(NEW_LINE)
+    page.get_by_text("dentro", exact=True).first.wait_for()
+    shot(page, "04-camera-editor")
+    page.get_by_role("button", name="Salvar").click()
+    page.wait_for_url("**/cameras")
+    page.get_by_text("Entrada lateral").wait_for()
+    cameras = httpx.get(f"{server}/api/cameras").json()
+    added = next(camera for camera in cameras if camera["name"] == "Entrada lateral")
+    [line] = added["lines"]
+    assert line["name"] == NEW_LINE
+    assert line["a"][0] == pytest.approx(0.55, abs=0.01) and line["b"][0] == pytest.approx(0.55, abs=0.01)
+    assert line["a"][1] == pytest.approx(0.95, abs=0.01) and line["b"][1] == pytest.approx(0.3, abs=0.01)
+    wait_for(
+        lambda: httpx.get(f"{server}/api/cameras/{added['id']}").json()["status"]["state"] == "online",
+        30,
+        "the new camera to go online",
+    )
+    page.reload()
+    page.get_by_text("online").nth(1).wait_for()
+    shot(page, "05-cameras")
+
+
+def test_the_new_cameras_counts_appear(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    feed = page.get_by_text(f"pela linha “{NEW_LINE}”").first
+    feed.wait_for(timeout=90_000)
+    cameras = httpx.get(f"{server}/api/cameras").json()
+    added = next(camera for camera in cameras if camera["name"] == "Entrada lateral")
+    events = httpx.get(f"{server}/api/events", params={"camera_id": added["id"], "kind": "crossing"}).json()
+    assert {item["line"] for item in events["items"]} == {NEW_LINE}
+    for camera_id in (1, added["id"]):
+        wait_for(lambda c=camera_id: live_picture_loaded(page, c), 15, "the live pictures")
+    shot(page, "06-overview-two-cameras")
+
+
+def _hourly(server: str, since: str, until: str) -> dict[str, int]:
+    body = httpx.get(f"{server}/api/analytics/hourly", params={"store_id": 1, "since": since, "until": until}).json()
+    return {point["start"]: point["entries"] for point in body["points"]}
+
+
+def test_export_a_csv_whose_rows_match_the_api(page: Page, server: str) -> None:
+    page.goto(server + "/analytics")
+    csv_link = page.get_by_role("link", name="Baixar CSV")
+    csv_link.wait_for()
+    shot(page, "07-analytics")
+    since = page.get_by_role("textbox", name="De", exact=True).input_value()
+    until = page.get_by_role("textbox", name="Até", exact=True).input_value()
+    before = _hourly(server, since, until)
+    with page.expect_download() as download_info:
+        csv_link.click()
+    download = download_info.value
+    after = _hourly(server, since, until)
+    assert download.suggested_filename.endswith(f"_{since}_{until}.csv")
+    text = Path(download.path()).read_bytes().decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["Início (ISO 8601)", "Data", "Hora", "Entradas"]
+    assert [row[0] for row in body] == list(after)
+    for row in body:
+        # Events keep coming while the file is made: each hour is between the API's answers around it.
+        assert before[row[0]] <= int(row[3]) <= after[row[0]], row
+    assert sum(int(row[3]) for row in body) > 0
+
+
+def test_the_settings_page(page: Page, server: str) -> None:
+    page.goto(server + "/settings")
+    page.get_by_label("Nome da loja").wait_for()
+    shot(page, "08-settings")
+    page.get_by_role("tab", name="Sistema").click()
+    page.get_by_text("Detector de pessoas carregado").wait_for()
+    shot(page, "09-settings-system")
+
+
+def test_switch_the_language(page: Page, server: str) -> None:
+    page.goto(server + "/")
+    page.get_by_text("Pessoas na loja agora").wait_for()
+    page.get_by_role("button", name="EN").click()
+    page.get_by_text("People in the store now").wait_for()
+    page.get_by_role("button", name="Overview").wait_for()
+    wait_for(lambda: live_picture_loaded(page, 1), 15, "the live picture")
+    shot(page, "10-overview-english")
+    page.goto(server + "/analytics")
+    page.get_by_role("link", name="Download CSV").wait_for()
+    href = page.get_by_role("link", name="Download CSV").get_attribute("href")
+    assert href is not None and "lang=en" in href
+    page.get_by_role("button", name="PT").click()
+    page.get_by_text("Análises").first.wait_for()
+
+
+@pytest.mark.parametrize(("width", "height"), [(768, 1024), (1024, 768)])
+def test_the_overview_fits_a_tablet(page: Page, server: str, width: int, height: int) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    try:
+        page.goto(server + "/")
+        page.get_by_test_id("people-now").wait_for()
+        wait_for(lambda: live_picture_loaded(page, 1), 15, "the live picture")
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"the page is {overflow} px wider than a {width} px screen"
+        shot(page, f"11-overview-tablet-{width}x{height}")
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})

@@ -1,0 +1,131 @@
+"""Cameras: adding one with a connection test and a line drawn by clicks, failures in plain words, and the
+enable, disable and delete actions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from nicegui import ui
+from nicegui.testing import User
+
+from shopflow.api.demo import sample_video
+from shopflow.storage.db import Database
+from shopflow.storage.records import CameraStatus, InsideSide, UserRole
+from shopflow.storage.repositories import CameraRepository
+from tests.integration.reports.helpers import make_store
+
+from .conftest import RETRIES, add_store, add_user, sign_in
+
+VIDEO_WIDTH, VIDEO_HEIGHT = 640, 480  # the probe's preview of the 768x576 sample, at most 640 wide
+
+
+@pytest.fixture
+def video(tmp_path: Path) -> Path:
+    path = tmp_path / "entrance.avi"
+    shutil.copyfile(sample_video(), path)
+    return path
+
+
+def click_image(user: User, x: float, y: float) -> None:
+    user.find(marker="geometry-image").trigger("mouse", {"mouse_event_type": "click", "image_x": x, "image_y": y})
+
+
+async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Database, video: Path) -> None:
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    user.find(marker="camera-name").type("Porta da frente")
+    user.find(marker="camera-source").type(str(video))
+    user.find(marker="test-connection").click()
+    await user.should_see(marker="connection-ok", retries=RETRIES)
+    await user.should_see("768x576", retries=RETRIES)
+    click_image(user, 160, 240)  # a quarter across, halfway down
+    click_image(user, 480, 240)
+    await user.should_see("Linha criada. Dê um nome a ela e confira o lado de dentro.", retries=RETRIES)
+    name = user.find(marker="line-name-0")
+    [field] = name.elements
+    assert isinstance(field, ui.input)
+    field.set_value("porta")
+    user.find(marker="line-flip-0").click()
+    user.find(marker="draw-mode").elements.pop().set_value("zone")
+    for x, y in ((100, 100), (300, 100), (300, 300)):
+        click_image(user, x, y)
+    user.find(marker="finish-zone").click()
+    user.find(marker="save-camera").click()
+    await user.should_see("Câmera “Porta da frente” salva. As mudanças já valem para a contagem.", retries=RETRIES)
+    with database.session() as session:
+        [camera] = CameraRepository(session).list_by_store(store.id)
+        source = CameraRepository(session).get_source(camera.id).source_url
+    assert (camera.name, source, camera.enabled) == ("Porta da frente", str(video), True)
+    [line] = camera.lines
+    assert (line.name, line.a, line.b, line.inside) == ("porta", (0.25, 0.5), (0.75, 0.5), InsideSide.NEGATIVE)
+    [zone] = camera.zones
+    assert zone.name == "zona 1"
+    # Points are kept as fractions of the picture, to 4 decimals (a tenth of a pixel on a 4K camera).
+    assert zone.polygon == tuple(
+        (round(x / VIDEO_WIDTH, 4), round(y / VIDEO_HEIGHT, 4)) for x, y in ((100, 100), (300, 100), (300, 300))
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("/nao/existe/video.avi", "video file not found on the server"),
+        ("ftp://camera/stream", "ftp"),
+    ],
+)
+async def test_a_failed_connection_test_and_save_show_the_servers_message(
+    user: User, database: Database, source: str, message: str
+) -> None:
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    user.find(marker="camera-name").type("Caixa")
+    user.find(marker="camera-source").type(source)
+    user.find(marker="test-connection").click()
+    await user.should_see(marker="connection-failed", retries=RETRIES)
+    user.find(marker="save-camera").click()
+    await user.should_see("Não foi possível Salvar", retries=RETRIES)
+    await user.should_see(message, retries=RETRIES)
+    with database.session() as session:
+        assert CameraRepository(session).list_by_store(store.id) == []
+
+
+async def test_disable_enable_and_delete_a_camera(user: User, database: Database) -> None:
+    add_user(database)
+    store, [camera] = make_store(database)
+    await sign_in(user)
+    await user.open("/cameras")
+    await user.should_see("cam 1", retries=RETRIES)
+    [switch] = user.find(marker="camera-enabled").elements
+    assert isinstance(switch, ui.switch)
+    switch.set_value(False)
+    await user.should_see("Câmera desativada.", retries=RETRIES)
+    with database.session() as session:
+        assert CameraRepository(session).get(camera.id).status is CameraStatus.DISABLED
+    switch.set_value(True)
+    await user.should_see("Câmera ativada.", retries=RETRIES)
+    user.find(marker="camera-delete").click()
+    await user.should_see("Excluir a câmera “cam 1”?", retries=RETRIES)
+    user.find(marker="confirm-delete").click()
+    await user.should_see("Câmera “cam 1” excluída.", retries=RETRIES)
+    await user.should_see(marker="no-cameras", retries=RETRIES)
+    with database.session() as session:
+        assert CameraRepository(session).list_by_store(store.id) == []
+
+
+async def test_a_viewer_sees_cameras_but_cannot_change_them(user: User, database: Database) -> None:
+    add_user(database, role=UserRole.VIEWER)
+    _, [camera] = make_store(database)
+    await sign_in(user)
+    await user.open("/cameras")
+    await user.should_see("cam 1", retries=RETRIES)
+    await user.should_not_see(marker="add-camera")
+    await user.should_not_see(marker="camera-edit")
+    await user.open(f"/cameras/{camera.id}")
+    await user.should_see("Você não tem permissão para fazer isto.", retries=RETRIES)
+    await user.should_not_see(marker="save-camera")

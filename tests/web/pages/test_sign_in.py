@@ -1,0 +1,93 @@
+"""Signing in: the first-run administrator, the login page, and the guard on every other page."""
+
+from __future__ import annotations
+
+import pytest
+from nicegui.testing import User
+
+from shopflow.config.credentials import verify_password
+from shopflow.storage.db import Database
+from shopflow.storage.records import UserRole
+from shopflow.storage.repositories import UserRepository
+
+from .conftest import PASSWORD, RETRIES, add_store, add_user, sign_in
+
+
+async def test_first_run_creates_the_owner_and_signs_them_in(user: User, database: Database) -> None:
+    add_store(database)
+    await user.open("/")
+    await user.should_see("Primeiro acesso", retries=RETRIES)
+    user.find(marker="email").type("Dona@Loja.com.br")
+    user.find(marker="password").type(PASSWORD)
+    user.find(marker="repeat-password").type(PASSWORD)
+    user.find(marker="create-admin").click()
+    await user.should_see("Visão geral", retries=RETRIES)
+    with database.session() as session:
+        users = UserRepository(session)
+        [owner] = users.list_all()
+        found = users.credentials("dona@loja.com.br")
+    assert (owner.email, owner.role) == ("dona@loja.com.br", UserRole.OWNER)
+    assert found is not None
+    stored = found[1]
+    assert stored.startswith("scrypt$") and PASSWORD not in stored
+    assert verify_password(PASSWORD, stored)
+
+
+@pytest.mark.parametrize(
+    ("password", "repeat", "message"),
+    [
+        ("curta", "curta", "the password needs at least 8 characters"),
+        (PASSWORD, PASSWORD + "x", "As duas senhas não são iguais."),
+    ],
+)
+async def test_first_run_refuses_a_bad_password(
+    user: User, database: Database, password: str, repeat: str, message: str
+) -> None:
+    await user.open("/setup")
+    user.find(marker="email").type("dona@loja.com.br")
+    user.find(marker="password").type(password)
+    user.find(marker="repeat-password").type(repeat)
+    user.find(marker="create-admin").click()
+    await user.should_see(message, retries=RETRIES)
+    with database.session() as session:
+        assert UserRepository(session).count() == 0
+
+
+async def test_setup_is_closed_once_there_is_a_user(user: User, database: Database) -> None:
+    add_user(database)
+    await user.open("/setup")
+    await user.should_see("Entrar", retries=RETRIES)
+    await user.should_not_see("Primeiro acesso")
+
+
+async def test_pages_need_a_signed_in_user(user: User, database: Database) -> None:
+    add_user(database)
+    add_store(database)
+    for path in ("/", "/cameras", "/analytics", "/settings"):
+        await user.open(path)
+        await user.should_see(marker="sign-in", retries=RETRIES)
+
+
+async def test_wrong_password_is_refused_and_the_right_one_opens_the_page_asked_for(
+    user: User, database: Database
+) -> None:
+    add_user(database)
+    add_store(database)
+    await sign_in(user, password="senha-errada-000", expect_success=False)
+    await user.should_see("E-mail ou senha incorretos.", retries=RETRIES)
+    await user.open("/cameras")  # sent to /login?next=/cameras
+    user.find(marker="email").type("dona@loja.com.br")
+    user.find(marker="password").type(PASSWORD)
+    user.find(marker="sign-in").click()
+    await user.should_see("Adicionar câmera", retries=RETRIES)
+
+
+async def test_signing_out_ends_the_session(user: User, database: Database) -> None:
+    add_user(database)
+    add_store(database)
+    await sign_in(user)
+    await user.should_see("Visão geral", retries=RETRIES)
+    user.find(marker="sign-out").click()
+    await user.should_see(marker="sign-in", retries=RETRIES)
+    await user.open("/")
+    await user.should_see(marker="sign-in", retries=RETRIES)

@@ -13,7 +13,9 @@ checked against `rollup_deltas` (the writer's own code) so the rollups are exact
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
+import os
 import re
 import sqlite3
 import tempfile
@@ -52,8 +54,6 @@ from shopflow.storage.records import (
 )
 from shopflow.storage.repositories import CameraRepository, EventRepository, RollupRepository, StoreRepository
 from shopflow.storage.repositories.rollups import rollup_deltas
-
-log = logging.getLogger(__name__)
 
 PG_ADMIN_URLS = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",
@@ -572,6 +572,7 @@ def load_sqlite(path: Path, plan: Plan, seed: int) -> list[tuple[str, float]]:
         connection.execute("COMMIT")
         with stopwatch("ANALYZE", timings):
             connection.execute("ANALYZE")
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # so the file size is the database's
     finally:
         connection.close()
     return timings
@@ -764,11 +765,14 @@ class Timing:
     def percentile(self, q: float) -> float:
         return float(np.percentile(self.total_ms, q))
 
-    def row(self) -> str:
-        sql_share = float(np.median(self.sql_ms)) / max(float(np.median(self.total_ms)), 1e-9)
+    def row(self, *, sql_time: bool) -> str:
+        sql = "n/a"
+        if sql_time:
+            sql_share = float(np.median(self.sql_ms)) / max(float(np.median(self.total_ms)), 1e-9)
+            sql = f"{float(np.median(self.sql_ms)):.1f} ({sql_share:.0%})"
         return (
             f"| {self.name} | {self.percentile(50):.1f} | {self.percentile(95):.1f} | {max(self.total_ms):.1f} "
-            f"| {float(np.median(self.sql_ms)):.1f} ({sql_share:.0%}) | {self.statements} |"
+            f"| {sql} | {self.statements} |"
         )
 
 
@@ -822,15 +826,18 @@ def time_reports(database: Database, store_id: int, runs: int, warmups: int, ser
     return timings
 
 
-def print_timings(timings: Sequence[Timing], runs: int, warmups: int, target_ms: float | None) -> None:
+def print_timings(
+    timings: Sequence[Timing], runs: int, warmups: int, target_ms: float | None, *, sql_time: bool, load: float
+) -> None:
+    """`sql_time`: whether time in cursor.execute means anything (SQLite computes rows as they are fetched)."""
     as_of = busy_evening().astimezone(ZoneInfo(TIMEZONE))
     print(
         f"\n{runs} runs each after {warmups} warm-ups, a new session per run; today() as of {as_of:%Y-%m-%d %H:%M} "
-        f"local, the series end that day (times in ms):\n"
+        f"local, the series end that day; 1-minute load average {load:.1f} before timing (times in ms):\n"
     )
     print("| report | p50 | p95 | max | in SQL (p50) | statements |\n| --- | ---: | ---: | ---: | ---: | ---: |")
     for timing in timings:
-        print(timing.row())
+        print(timing.row(sql_time=sql_time))
     if target_ms is not None:
         for timing in timings[:3]:
             verdict = "meets" if timing.percentile(95) < target_ms else "MISSES"
@@ -865,6 +872,17 @@ def report_checks(database: Database, plan: Plan, seed: int) -> None:
 # --- runs -----------------------------------------------------------------------------------------------------
 
 
+def prepare_timing(gc_freeze: bool) -> float:
+    """The 1-minute load average (other work on the machine shows in the tail). With `gc_freeze`, what is in
+    memory now is moved out of the collector's sight: a full collection then walks only new objects instead of
+    the ~100,000 the imports leave, which otherwise lands 25-40 ms on one run in fifteen."""
+    if gc_freeze:
+        gc.collect()
+        gc.freeze()
+        print(f"\ngc.freeze(): {gc.get_freeze_count():,} objects frozen before timing")
+    return os.getloadavg()[0]
+
+
 def run_postgres(args: argparse.Namespace) -> None:
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", args.db_name):
         raise SystemExit(f"--db-name must be a plain lower-case identifier, got {args.db_name!r}")
@@ -887,8 +905,9 @@ def run_postgres(args: argparse.Namespace) -> None:
             print(f"  {'total':<34} {time.perf_counter() - started:8.1f} s")
             print_postgres_tables(database)
             report_checks(database, plan, args.seed)
+            load = prepare_timing(args.gc_freeze)
             timings = time_reports(database, store_id, args.runs, args.warmups, args.series_days)
-            print_timings(timings, args.runs, args.warmups, args.target_ms)
+            print_timings(timings, args.runs, args.warmups, args.target_ms, sql_time=True, load=load)
             if args.explain:
                 explain(database, store_id, args.series_days)
         finally:
@@ -916,8 +935,9 @@ def run_sqlite(args: argparse.Namespace) -> None:
             print(f"  {'total':<34} {time.perf_counter() - started:8.1f} s")
             print_sqlite_tables(database, path)
             report_checks(database, plan, args.seed)
+            load = prepare_timing(args.gc_freeze)
             timings = time_reports(database, store_id, args.runs, args.warmups, args.series_days)
-            print_timings(timings, args.runs, args.warmups, None)
+            print_timings(timings, args.runs, args.warmups, None, sql_time=False, load=load)
         finally:
             database.dispose()
 
@@ -938,6 +958,9 @@ def main() -> None:
     parser.add_argument("--series-days", type=int, default=90)
     parser.add_argument("--target-ms", type=float, default=50.0, help="p95 target for today and the series")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of the rollup queries")
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() before timing, as a server could after start-up"
+    )
     parser.add_argument("--seed", type=int, default=20241129)
     args = parser.parse_args()
     if args.events < 1 or args.cameras < 1 or args.days < 1 or args.runs < 1:

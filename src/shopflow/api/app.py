@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import gc
-
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager

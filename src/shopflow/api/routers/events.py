@@ -11,11 +11,17 @@ from shopflow.api.deps import SessionDep
 from shopflow.api.errors import InvalidInputError
 from shopflow.api.schemas.events import CrossingOut, EventKind, EventPage, SnapshotOut, VisitOut
 from shopflow.domain.people import PersonKind
+from shopflow.storage.records import CrossingRecord, Page, SnapshotRecord, VisitRecord
 from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
 MAX_PAGE = 1000
+_OUT: dict[EventKind, type[CrossingOut] | type[VisitOut] | type[SnapshotOut]] = {
+    "crossing": CrossingOut,
+    "visit": VisitOut,
+    "snapshot": SnapshotOut,
+}
 
 
 @router.get("", response_model=EventPage)
@@ -48,9 +54,20 @@ def list_events(
     events = EventRepository(session)
     newest_first = order == "newest"
     try:
-        items: list[CrossingOut | VisitOut | SnapshotOut]
-        if kind == "crossing":
-            crossings = events.crossings(
+        page: Page[CrossingRecord] | Page[VisitRecord] | Page[SnapshotRecord]
+        if kind == "snapshot":
+            page = events.snapshots(
+                store_id,
+                limit=limit,
+                camera_id=camera_id,
+                since=since,
+                until=until,
+                cursor=cursor,
+                newest_first=newest_first,
+            )
+        else:
+            fetch = events.crossings if kind == "crossing" else events.visits
+            page = fetch(
                 store_id,
                 limit=limit,
                 camera_id=camera_id,
@@ -60,31 +77,10 @@ def list_events(
                 cursor=cursor,
                 newest_first=newest_first,
             )
-            items = [CrossingOut.model_validate(c, from_attributes=True) for c in crossings.items]
-            return EventPage(kind=kind, items=items, next_cursor=crossings.next_cursor)
-        if kind == "visit":
-            visits = events.visits(
-                store_id,
-                limit=limit,
-                camera_id=camera_id,
-                person_kind=person_kind,
-                since=since,
-                until=until,
-                cursor=cursor,
-                newest_first=newest_first,
-            )
-            items = [VisitOut.model_validate(v, from_attributes=True) for v in visits.items]
-            return EventPage(kind=kind, items=items, next_cursor=visits.next_cursor)
-        snapshots = events.snapshots(
-            store_id,
-            limit=limit,
-            camera_id=camera_id,
-            since=since,
-            until=until,
-            cursor=cursor,
-            newest_first=newest_first,
-        )
-        items = [SnapshotOut.model_validate(s, from_attributes=True) for s in snapshots.items]
-        return EventPage(kind=kind, items=items, next_cursor=snapshots.next_cursor)
+        out = _OUT[kind]
+        items: list[CrossingOut | VisitOut | SnapshotOut] = [
+            out.model_validate(item, from_attributes=True) for item in page.items
+        ]
+        return EventPage(kind=kind, items=items, next_cursor=page.next_cursor)
     except ValueError as error:  # a cursor this API never handed out
         raise InvalidInputError(str(error)) from None

@@ -6,12 +6,12 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
-from shopflow.reports.compare import Comparison, FigureChange
+from shopflow.reports.compare import Comparison, FigureChange, counts_values
 from shopflow.reports.day import DayFigures
 from shopflow.reports.health import AnalyticsHealth
 from shopflow.reports.live import CameraNow, StoreNow
 from shopflow.reports.scope import Scope
-from shopflow.reports.series import DailySeries, HourlySeries
+from shopflow.reports.series import DailySeries, DayPoint, HourlySeries, HourPoint
 from shopflow.reports.today import TodayOverview
 from shopflow.reports.zones import ZoneDwell, ZoneDwellReport
 from shopflow.storage.records import CameraStatus, Counts
@@ -41,17 +41,8 @@ class CountsOut(BaseModel):
 
     @staticmethod
     def fields_of(counts: Counts) -> dict[str, int | float | None]:
-        return {
-            "entries": counts.entries,
-            "exits": counts.exits,
-            "customer_entries": counts.customer_entries,
-            "unique_visitors": counts.visitors,
-            "potential_customers": counts.potential_customers,
-            "groups": counts.groups,
-            "visits": counts.visits,
-            "average_dwell_seconds": counts.average_dwell_seconds,
-            "peak_occupancy": counts.peak_occupancy,
-        }
+        # The figures reports compare are exactly these fields, by the same names.
+        return counts_values(counts)
 
     @classmethod
     def of(cls, counts: Counts) -> CountsOut:
@@ -61,9 +52,17 @@ class CountsOut(BaseModel):
 class HourOut(CountsOut):
     start: datetime = Field(description="the hour's start on the store's clock, with its UTC offset")
 
+    @classmethod
+    def of_point(cls, point: HourPoint) -> HourOut:
+        return cls(start=point.start, **CountsOut.fields_of(point.counts))
+
 
 class DayOut(CountsOut):
     day: date = Field(description="the store's local calendar day")
+
+    @classmethod
+    def of_point(cls, point: DayPoint) -> DayOut:
+        return cls(day=point.day, **CountsOut.fields_of(point.counts))
 
 
 class ScopeOut(BaseModel):
@@ -92,7 +91,7 @@ class HourlySeriesOut(BaseModel):
             scope=ScopeOut.of(series.scope),
             since=series.span.since,
             until=series.span.until,
-            points=[HourOut(start=point.start, **CountsOut.fields_of(point.counts)) for point in series.points],
+            points=[HourOut.of_point(point) for point in series.points],
             totals=CountsOut.of(series.totals),
         )
 
@@ -110,7 +109,7 @@ class DailySeriesOut(BaseModel):
             scope=ScopeOut.of(series.scope),
             since=series.span.since,
             until=series.span.until,
-            points=[DayOut(day=point.day, **CountsOut.fields_of(point.counts)) for point in series.points],
+            points=[DayOut.of_point(point) for point in series.points],
             totals=CountsOut.of(series.totals),
         )
 
@@ -145,7 +144,7 @@ class DayFiguresOut(BaseModel):
             peak_hour=figures.peak_hour,
             peak_hour_entries=figures.peak_hour_entries,
             peak_occupancy=figures.peak_occupancy,
-            hours=[HourOut(start=hour.start, **CountsOut.fields_of(hour.counts)) for hour in figures.hours],
+            hours=[HourOut.of_point(hour) for hour in figures.hours],
         )
 
 

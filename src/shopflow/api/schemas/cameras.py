@@ -66,25 +66,24 @@ class ZoneIn(BaseModel):
             raise ValueError(str(error)) from None
 
 
+def _check_unique(what: str, configs: list[LineConfig] | list[ZoneConfig]) -> None:
+    try:
+        check_unique_names(what, [config.name for config in configs])
+    except GeometryError as error:
+        raise ValueError(str(error)) from None
+
+
 def _lines(value: list[LineIn] | None) -> list[LineIn] | None:
     if value is None:
         return None
-    configs = [line.to_config() for line in value]
-    try:
-        check_unique_names("line", [line.name for line in configs])
-    except GeometryError as error:
-        raise ValueError(str(error)) from None
+    _check_unique("line", [line.to_config() for line in value])
     return value
 
 
 def _zones(value: list[ZoneIn] | None) -> list[ZoneIn] | None:
     if value is None:
         return None
-    configs = [zone.to_config() for zone in value]
-    try:
-        check_unique_names("zone", [zone.name for zone in configs])
-    except GeometryError as error:
-        raise ValueError(str(error)) from None
+    _check_unique("zone", [zone.to_config() for zone in value])
     return value
 
 

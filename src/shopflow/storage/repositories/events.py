@@ -84,6 +84,26 @@ def _values(item: NewCrossing | NewVisit | NewSnapshot | NewTally) -> dict[str, 
     }
 
 
+def _scope(
+    model: type[CrossingRow] | type[VisitRow] | type[CameraEventRow], store_id: int, camera_id: int | None
+) -> list[Any]:
+    """The filters every paginated read starts from: the store, and optionally one of its cameras."""
+    filters: list[Any] = [model.store_id == store_id]
+    if camera_id is not None:
+        filters.append(model.camera_id == camera_id)
+    return filters
+
+
+def _people_scope(
+    model: type[CrossingRow] | type[VisitRow], store_id: int, camera_id: int | None, person_kind: PersonKind | None
+) -> list[Any]:
+    """_scope, and optionally one kind of person (snapshots count everyone, so only crossings and visits)."""
+    filters = _scope(model, store_id, camera_id)
+    if person_kind is not None:
+        filters.append(model.person_kind == PersonKind(person_kind).value)
+    return filters
+
+
 class EventRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -133,11 +153,7 @@ class EventRepository:
         newest_first: bool = False,
     ) -> Page[CrossingRecord]:
         """Crossings of a store ordered by (at, id); `since` is inclusive, `until` exclusive."""
-        filters = [CrossingRow.store_id == store_id]
-        if camera_id is not None:
-            filters.append(CrossingRow.camera_id == camera_id)
-        if person_kind is not None:
-            filters.append(CrossingRow.person_kind == PersonKind(person_kind).value)
+        filters = _people_scope(CrossingRow, store_id, camera_id, person_kind)
         return self._page(CrossingRow, CrossingRow.at, filters, _crossing, since, until, cursor, limit, newest_first)
 
     def visits(
@@ -153,11 +169,7 @@ class EventRepository:
         newest_first: bool = False,
     ) -> Page[VisitRecord]:
         """Visits of a store ordered by (entered_at, id); the time range applies to entered_at."""
-        filters = [VisitRow.store_id == store_id]
-        if camera_id is not None:
-            filters.append(VisitRow.camera_id == camera_id)
-        if person_kind is not None:
-            filters.append(VisitRow.person_kind == PersonKind(person_kind).value)
+        filters = _people_scope(VisitRow, store_id, camera_id, person_kind)
         return self._page(VisitRow, VisitRow.entered_at, filters, _visit, since, until, cursor, limit, newest_first)
 
     def snapshots(
@@ -171,9 +183,7 @@ class EventRepository:
         cursor: str | None = None,
         newest_first: bool = False,
     ) -> Page[SnapshotRecord]:
-        filters = [CameraEventRow.store_id == store_id]
-        if camera_id is not None:
-            filters.append(CameraEventRow.camera_id == camera_id)
+        filters = _scope(CameraEventRow, store_id, camera_id)
         return self._page(
             CameraEventRow, CameraEventRow.at, filters, _snapshot, since, until, cursor, limit, newest_first
         )

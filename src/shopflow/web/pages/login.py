@@ -42,6 +42,18 @@ def _shell(title: str) -> ui.card:
     return card
 
 
+def _credentials(password_autocomplete: str) -> tuple[ui.input, ui.input]:
+    """The e-mail and password inputs; the autocomplete hint tells password managers to fill in or to save."""
+    email = ui.input(t("email")).props("outlined type=email autocomplete=username").classes("w-full").mark("email")
+    password = (
+        ui.input(t("password"), password=True)
+        .props(f"outlined autocomplete={password_autocomplete}")
+        .classes("w-full")
+        .mark("password")
+    )
+    return email, password
+
+
 def add_pages() -> None:
     @ui.page("/login", title="ShopFlow")
     async def login_page(next: str | None = None) -> None:
@@ -50,15 +62,7 @@ def add_pages() -> None:
             ui.navigate.to("/setup")
             return
         with _shell(t("sign_in_title")):
-            email = (
-                ui.input(t("email")).props("outlined type=email autocomplete=username").classes("w-full").mark("email")
-            )
-            password = (
-                ui.input(t("password"), password=True)
-                .props("outlined autocomplete=current-password")
-                .classes("w-full")
-                .mark("password")
-            )
+            email, password = _credentials("current-password")
             message = ui.label("").classes("text-red-800").mark("login-error").props('role="alert"')
 
             async def submit() -> None:
@@ -82,15 +86,7 @@ def add_pages() -> None:
             return
         with _shell(t("setup_title")):
             ui.label(t("setup_text")).classes("text-slate-700")
-            email = (
-                ui.input(t("email")).props("outlined type=email autocomplete=username").classes("w-full").mark("email")
-            )
-            password = (
-                ui.input(t("password"), password=True)
-                .props("outlined autocomplete=new-password")
-                .classes("w-full")
-                .mark("password")
-            )
+            email, password = _credentials("new-password")
             repeat = (
                 ui.input(t("repeat_password"), password=True)
                 .props("outlined autocomplete=new-password")

@@ -6,12 +6,32 @@ provider at the app's `state.runtime`, and the page tests point it at a runtime 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from shopflow.config.settings import Settings
 from shopflow.pipeline.live_hub import LiveHub
 from shopflow.storage.db import Database
+
+
+class RealtimeSubscription(Protocol):
+    queue: asyncio.Queue[dict[str, Any]]
+
+
+class RealtimeFeed(Protocol):
+    """The server's realtime channel (api's RealtimeBroker): every committed crossing and visit of a store,
+    from this process or, on PostgreSQL, from any server process (LISTEN/NOTIFY)."""
+
+    def subscribe(self, store_id: int) -> RealtimeSubscription: ...
+
+    def unsubscribe(self, subscription: RealtimeSubscription) -> None: ...
+
+
+def realtime_feed(rt: object) -> RealtimeFeed | None:
+    """The runtime's realtime channel, when it has one (the page tests' runtime has none)."""
+    broker = getattr(rt, "broker", None)
+    return broker if broker is not None and hasattr(broker, "subscribe") else None
 
 
 class DashboardRuntime(Protocol):

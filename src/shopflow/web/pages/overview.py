@@ -11,7 +11,7 @@ from shopflow.reports.compare import FigureChange
 from shopflow.reports.today import TodayOverview
 from shopflow.storage.records import StoreRecord
 from shopflow.web.auth import can_manage, signed_in_user
-from shopflow.web.context import runtime
+from shopflow.web.context import realtime_feed, runtime
 from shopflow.web.figures import LiveFigures, live_figures, recent_events, store_cameras, today_overview
 from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
 from shopflow.web.layout import banner, frame, offline_banner, page_title
@@ -152,6 +152,19 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
 
     tick = 0
     shown_trouble: tuple[tuple[int, str, str | None], ...] | None = None
+    # New crossings and visits arrive through the realtime channel: today's figures and the feed are redrawn
+    # on the next tick after one, not only every SLOW_EVERY ticks.
+    feed_channel = realtime_feed(rt)
+    subscription = feed_channel.subscribe(store.id) if feed_channel is not None else None
+    if feed_channel is not None and subscription is not None:
+        channel, sub = feed_channel, subscription
+        ui.context.client.on_disconnect(lambda: channel.unsubscribe(sub))
+
+    def new_events_arrived() -> bool:
+        arrived = False
+        while subscription is not None and not subscription.queue.empty():
+            arrived = subscription.queue.get_nowait().get("type") == "event" or arrived
+        return arrived
 
     async def refresh() -> None:
         nonlocal tick, shown_trouble
@@ -174,7 +187,7 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
             )
             if camera.running:
                 views[camera.id].set_source(f"/api/cameras/{camera.id}/snapshot.jpg?frame={tick}")
-        if tick % SLOW_EVERY == 0:
+        if new_events_arrived() or tick % SLOW_EVERY == 0:
             overview = await asyncio.to_thread(today_overview, rt, store.id)
             day = overview.today
             entries.set(fmt_number(day.entries), _change_note(overview.vs_last_week, "entries"))

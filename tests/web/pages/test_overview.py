@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -85,3 +86,29 @@ async def test_several_stores_get_a_store_picker(user: User, database: Database)
     make_store(database, name="Shopping")
     await sign_in(user)
     await user.should_see(marker="store-picker", retries=RETRIES)
+
+
+async def test_a_new_event_on_the_realtime_channel_redraws_the_figures_at_once(
+    user: User, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Today's figures and the feed are redrawn when the realtime channel says something happened, not only on
+    their slow timer (switched off here, so only the channel can bring the new crossing)."""
+    import asyncio
+
+    from shopflow.web.pages import overview
+    from tests.web import dashboard_main
+
+    monkeypatch.setattr(overview, "SLOW_EVERY", 1_000_000)
+    add_user(database)
+    store, [camera] = make_store(database)
+    now = datetime.now(UTC) - timedelta(minutes=1)
+    await sign_in(user)
+    await user.should_see("Nenhum evento ainda hoje.", retries=RETRIES)
+    broker = dashboard_main.runtime.broker  # type: ignore[attr-defined]
+    broker.bind(asyncio.get_running_loop())
+    write(database, camera.id, [entry(now)])
+    await asyncio.sleep(2.5)  # live ticks pass: without a message on the channel nothing is redrawn
+    assert _text(user, "entries-today") == "0"
+    broker.publish({"type": "event", "event": "crossing", "store_id": store.id})
+    await user.should_see("Entrada pela linha “door”", retries=RETRIES)
+    assert _text(user, "entries-today") == "1"

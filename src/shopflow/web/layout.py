@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Callable
 
 from nicegui import app, ui
@@ -62,6 +63,8 @@ def frame(user: UserRecord, active: str) -> StoreRecord | None:
     """Draw the header for `active` (a NAV path) and return the store to show (None: there is no store)."""
     ui.colors(primary="#1d4ed8")
     ui.query("body").classes("bg-slate-50")
+    # The page is served with the app-wide language; screen readers and translators need the user's own.
+    ui.run_javascript(f"document.documentElement.lang = {json.dumps(current_lang())}")
     stores = _stores()
     store = pick_store(stores)
     with ui.header(elevated=True).classes("items-center gap-2 px-4 py-2 bg-slate-900 text-white flex-wrap"):

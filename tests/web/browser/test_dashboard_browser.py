@@ -310,6 +310,7 @@ def test_switch_the_language(page: Page, server: str) -> None:
     page.get_by_role("button", name="EN").click()
     page.get_by_text("People in the store now").wait_for()
     page.get_by_role("button", name="Overview").wait_for()
+    wait_for(lambda: page.evaluate("document.documentElement.lang") == "en", 10, "the page's lang to be en")
     wait_for(lambda: live_picture_loaded(page, 1), 15, "the live picture")
     shot(page, "10-overview-english")
     page.goto(server + "/analytics")
@@ -318,6 +319,7 @@ def test_switch_the_language(page: Page, server: str) -> None:
     assert href is not None and "lang=en" in href
     page.get_by_role("button", name="PT").click()
     page.get_by_text("Análises").first.wait_for()
+    wait_for(lambda: page.evaluate("document.documentElement.lang") == "pt-BR", 10, "the page's lang to be pt-BR")
 
 
 @pytest.mark.parametrize(("width", "height"), [(768, 1024), (1024, 768)])

@@ -39,6 +39,10 @@ class _Sighting:
     kind: PersonKind
     colours: Descriptor | None = None
     samples: int = 0
+    # Whether a person in view looks new, decided once: `customers` is read every frame, and comparing every
+    # person with every remembered visitor each time would cost more than the rest of the scene. The decision
+    # that counts is made again, with all their colours, when they leave.
+    looks_new: bool | None = None
 
     def descriptor(self) -> Descriptor | None:
         return None if self.colours is None else (self.colours / self.samples).astype(np.float32)
@@ -120,12 +124,19 @@ class VisitorCounter:
                 self._departed.append(_Departed(sighting.last_at, descriptor))
         return returning
 
+    def _looks_new(self, sighting: _Sighting) -> bool:
+        if sighting.samples == 0:
+            return True  # nothing to recognise them by yet
+        if sighting.looks_new is None:
+            sighting.looks_new = self._returning_match(sighting) is None
+        return sighting.looks_new
+
     def _live_new(self, kind: PersonKind) -> int:
         count = 0
         for sighting in self._live.values():
             if sighting.kind is not kind or not self._qualifies(sighting):
                 continue
-            if kind is PersonKind.CUSTOMER and self._returning_match(sighting) is not None:
+            if kind is PersonKind.CUSTOMER and not self._looks_new(sighting):
                 continue
             count += 1
         return count

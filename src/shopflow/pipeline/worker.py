@@ -87,7 +87,7 @@ class CameraWorker:
         if state == OFFLINE:
             self._report(CameraState.OFFLINE, reason, force=True)
         elif state == CONNECTING:
-            self._report(CameraState.STARTING if self._state is CameraState.STARTING else self._state, reason)
+            self._report(self._state, reason)
 
     def _run(self) -> None:
         self._detector.register()

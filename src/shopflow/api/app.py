@@ -69,8 +69,13 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         lifespan=lifespan,
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
     )
+    add_api(app)
+    mount_dashboard(app, settings)
+    return app
+
+
+def add_api(app: FastAPI) -> None:
+    """The REST API's routes and error answers on `app`; its lifespan must set `app.state.runtime`."""
     install_error_handlers(app)
     for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
         app.include_router(router)
-    mount_dashboard(app, settings)
-    return app

@@ -10,6 +10,7 @@ import logging
 from importlib import resources
 from pathlib import Path
 
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
@@ -23,7 +24,7 @@ DEMO_CAMERA = "Câmera demo (vídeo de exemplo)"
 SAMPLE_VIDEO = "vtest.avi"
 DEMO_LINES = (LineConfig("entrada", (0.40, 0.98), (0.40, 0.28)),)
 DEMO_ZONES = (ZoneConfig("praça", ((0.45, 0.35), (0.95, 0.35), (0.95, 0.80), (0.45, 0.80))),)
-DEMO_SAMPLE_FPS = 5.0
+DEMO_SAMPLE_FPS = DEFAULT_SAMPLE_FPS
 
 
 def sample_video() -> Path:

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shopflow.services.cameras import CameraInputError
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -31,10 +32,6 @@ class ShopFlowError(Exception):
         self.message = message
         if status_code is not None:
             self.status_code = status_code
-
-
-class ResourceNotFoundError(ShopFlowError):
-    status_code = 404
 
 
 class ConflictError(ShopFlowError):
@@ -92,6 +89,10 @@ async def _not_found(_request: Request, error: Exception) -> JSONResponse:
     return _error(404, f"{error.what} {error.key!r} does not exist")
 
 
+async def _invalid_input(_request: Request, error: Exception) -> JSONResponse:
+    return _error(422, str(error))
+
+
 async def _already_exists(_request: Request, error: Exception) -> JSONResponse:
     return _error(409, str(error))
 
@@ -116,6 +117,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ShopFlowError, _shopflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(CameraInputError, _invalid_input)
     app.add_exception_handler(AlreadyExistsError, _already_exists)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(OperationalError, _database_down)

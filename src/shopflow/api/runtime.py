@@ -14,7 +14,7 @@ from shopflow.api.realtime import EventRelay, RealtimeBroker
 from shopflow.config.settings import Settings
 from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus
 from shopflow.pipeline.engine import EngineSettings
-from shopflow.pipeline.live_hub import LiveHub
+from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
@@ -177,6 +177,10 @@ class ServerRuntime:
 
     def is_running(self, camera_id: int) -> bool:
         return self.supervisor is not None and camera_id in self.supervisor.running()
+
+    def live_counts(self, camera_id: int) -> LiveCounts | None:
+        """Who a camera of this process sees in its latest analysed frame (None when it is not running)."""
+        return self.hub.counts(camera_id) if self.is_running(camera_id) else None
 
     def stop(self) -> None:
         if self.supervisor is not None:

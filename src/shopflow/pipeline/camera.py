@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.domain.geometry import CountingLine, Zone
 
 
@@ -23,7 +24,7 @@ class CameraState(StrEnum):
 class CameraSpec:
     camera_id: int
     source: str  # full URL with credentials: never logged, see redact_url
-    sample_fps: float = 5.0
+    sample_fps: float = DEFAULT_SAMPLE_FPS
     imgsz: int = 480
     lines: tuple[CountingLine, ...] = ()
     zones: tuple[Zone, ...] = ()

@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from shopflow.reports.peaks import peak_hour
 from shopflow.reports.periods import DateRange
 from shopflow.reports.scope import Scope
 from shopflow.reports.series import HourPoint, local_hours, total
@@ -32,10 +33,7 @@ class DayFigures:
 
 def figures_from_hours(day: date, hours: Sequence[HourPoint]) -> DayFigures:
     counts = total([hour.counts for hour in hours])
-    peak: HourPoint | None = None
-    for hour in hours:
-        if hour.counts.entries > 0 and (peak is None or hour.counts.entries > peak.counts.entries):
-            peak = hour
+    peak = peak_hour(hours)
     return DayFigures(
         day=day,
         entries=counts.entries,

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.storage.columns import UTCDateTime, utcnow
 from shopflow.storage.records import DEFAULT_TIMEZONE
 
@@ -84,7 +85,7 @@ class CameraRow(Base):
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     source_url: Mapped[str] = mapped_column(Text)
-    sample_fps: Mapped[float] = mapped_column(default=5.0)
+    sample_fps: Mapped[float] = mapped_column(default=DEFAULT_SAMPLE_FPS)
     imgsz: Mapped[int] = mapped_column(Integer, default=480)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     lines: Mapped[list[Any]] = mapped_column(JSON, default=list)

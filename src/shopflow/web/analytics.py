@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from shopflow.reports import compare, series, zones
 from shopflow.reports.compare import Comparison
+from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now, validate_range
 from shopflow.reports.series import DailySeries, HourlySeries
 from shopflow.reports.zones import ZoneDwellReport
 from shopflow.web.context import DashboardRuntime
 
 MAX_HOURLY_DAYS = 31  # beyond a month an hour-by-hour chart is a smear; the daily one says more
-PEAK_HOURS = 3
 DEFAULT_DAYS = 7
-
-
-@dataclass(frozen=True, slots=True)
-class PeakHour:
-    hour: int  # 0..23 on the store's clock
-    entries: int  # over the whole range
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,15 +35,6 @@ def default_range(timezone: str) -> tuple[date, date]:
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def peak_hours(hourly: HourlySeries, count: int = PEAK_HOURS) -> tuple[PeakHour, ...]:
-    """The hours of the day with the most entries over the range (earliest first on a tie); none without entries."""
-    by_hour: Counter[int] = Counter()
-    for point in hourly.points:
-        by_hour[point.start.hour] += point.counts.entries
-    ranked = sorted((hour for hour, entries in by_hour.items() if entries > 0), key=lambda h: (-by_hour[h], h))
-    return tuple(PeakHour(hour, by_hour[hour]) for hour in ranked[:count])
-
-
 def analytics_view(
     rt: DashboardRuntime, store_id: int, since: date, until: date, camera_id: int | None
 ) -> AnalyticsView:
@@ -63,7 +47,7 @@ def analytics_view(
             until=until,
             daily=series.daily_series(session, store_id, since, until, camera_id=camera_id),
             hourly=hourly if span.days <= MAX_HOURLY_DAYS else None,
-            peak_hours=peak_hours(hourly),
+            peak_hours=peak_hours(hourly.points),
             comparison=compare.compare(session, store_id, since, until, camera_id=camera_id),
             zones=zones.zone_dwell(session, store_id, since, until, camera_id=camera_id),
         )

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from shopflow.config.settings import Settings
-from shopflow.pipeline.live_hub import LiveHub
+from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.storage.db import Database
 
 
@@ -47,6 +47,8 @@ class DashboardRuntime(Protocol):
         """Start, restart or stop camera workers to match the enabled cameras in the database (blocks)."""
 
     def is_running(self, camera_id: int) -> bool: ...
+
+    def live_counts(self, camera_id: int) -> LiveCounts | None: ...
 
 
 RuntimeProvider = Callable[[], DashboardRuntime]

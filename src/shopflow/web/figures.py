@@ -10,84 +10,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shopflow.reports import live, today
+from shopflow.reports.live import StoreNow
 from shopflow.reports.today import TodayOverview
-from shopflow.storage.records import CameraRecord, CameraStatus
+from shopflow.storage.records import CameraRecord
 from shopflow.storage.repositories import CameraRepository, EventRepository
 from shopflow.web.context import DashboardRuntime
 
 FEED_LENGTH = 8
-TROUBLE = (CameraStatus.OFFLINE, CameraStatus.ERROR)
 
 
-@dataclass(frozen=True, slots=True)
-class CameraNow:
-    id: int
-    name: str
-    status: CameraStatus
-    reason: str | None
-    running: bool  # analysed by this server process now
-    people: int
-    live_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class LiveFigures:
-    people: int
-    customers: int
-    employees: int
-    groups: int
-    potential_customers: int
-    cameras: tuple[CameraNow, ...]
-
-    @property
-    def troubled(self) -> tuple[CameraNow, ...]:
-        """Cameras that are meant to run but do not (offline or in error)."""
-        return tuple(camera for camera in self.cameras if camera.status in TROUBLE)
-
-
-def live_figures(rt: DashboardRuntime, store_id: int) -> LiveFigures:
-    """Who is in the store now: a running camera's latest analysed frame, else its fresh stored snapshot."""
+def live_figures(rt: DashboardRuntime, store_id: int) -> StoreNow:
+    """Who is in the store now, as `/api/analytics/now` answers it (the same function)."""
     with rt.database.session() as session:
-        stored = live.now(session, store_id)
-        records = {camera.id: camera for camera in CameraRepository(session).list_by_store(store_id)}
-    cameras: list[CameraNow] = []
-    totals = {"people": 0, "customers": 0, "employees": 0, "groups": 0, "potential_customers": 0}
-    for camera in stored.cameras:
-        record = records.get(camera.camera_id)
-        running = rt.is_running(camera.camera_id)
-        counts = rt.hub.counts(camera.camera_id) if running else None
-        if counts is not None:
-            values = {
-                "people": counts.people,
-                "customers": counts.customers,
-                "employees": counts.employees,
-                "groups": counts.groups,
-                "potential_customers": counts.potential_customers,
-            }
-            at: datetime | None = counts.at
-        else:
-            values = {
-                "people": camera.total_people,
-                "customers": camera.customers,
-                "employees": camera.employees,
-                "groups": camera.groups,
-                "potential_customers": camera.potential_customers,
-            }
-            at = camera.snapshot_at if camera.counted else None
-        for name, value in values.items():
-            totals[name] += value
-        cameras.append(
-            CameraNow(
-                id=camera.camera_id,
-                name=camera.name,
-                status=camera.status,
-                reason=None if record is None else record.status_reason,
-                running=running,
-                people=values["people"],
-                live_at=at,
-            )
-        )
-    return LiveFigures(cameras=tuple(cameras), **totals)
+        return live.now(session, store_id, live=rt)
 
 
 def today_overview(rt: DashboardRuntime, store_id: int) -> TodayOverview:

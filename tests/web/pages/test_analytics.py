@@ -9,9 +9,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from shopflow.reports import series
+from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now
 from shopflow.storage.db import Database
-from shopflow.web.analytics import PeakHour, peak_hours
 from tests.integration.reports.helpers import SAO_PAULO, entry, local, make_store, write
 
 from .conftest import RETRIES, add_user, sign_in
@@ -43,7 +43,7 @@ async def test_the_range_shows_the_services_figures_and_peak_hours(user: User, d
     await user.should_see("09:00–10:00", retries=RETRIES)
     with database.session() as session:
         hourly = series.hourly_series(session, store.id, day, day)
-    assert peak_hours(hourly) == (PeakHour(14, 3), PeakHour(9, 1))
+    assert peak_hours(hourly.points) == (PeakHour(14, 3), PeakHour(9, 1))
 
 
 async def test_an_inverted_range_says_what_to_change(user: User, database: Database) -> None:

@@ -89,10 +89,11 @@ def analytics_health(
 
 
 @router.get("/now", response_model=StoreNowOut, responses=NOT_FOUND)
-def now(session: SessionDep, response: Response, store_id: StoreId) -> StoreNowOut:
-    """Who is in the store now: the latest snapshot of each online camera, ignoring those older than 30 s."""
+def now(session: SessionDep, runtime: RuntimeDep, response: Response, store_id: StoreId) -> StoreNowOut:
+    """Who is in the store now: the latest analysed frame of each camera this server runs, else the latest
+    snapshot of each online camera, ignoring those older than 30 s."""
     response.headers.update(NO_STORE)
-    return StoreNowOut.of(live.now(session, store_id))
+    return StoreNowOut.of(live.now(session, store_id, live=runtime))
 
 
 @router.get("/today", response_model=TodayOut, responses=NOT_FOUND)

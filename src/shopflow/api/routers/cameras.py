@@ -11,12 +11,11 @@ import time
 from collections.abc import AsyncIterator
 
 import anyio
-from fastapi import APIRouter, BackgroundTasks, Query, Response, status
+from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import StreamingResponse
 
-from shopflow.api.deps import DatabaseDep, RuntimeDep, SessionDep, SettingsDep
+from shopflow.api.deps import CameraServiceDep, RuntimeDep
 from shopflow.api.errors import ConflictError
-from shopflow.api.probe import ProbeResult, probe_source
 from shopflow.api.runtime import ServerRuntime
 from shopflow.api.schemas.cameras import (
     CameraCreate,
@@ -26,9 +25,8 @@ from shopflow.api.schemas.cameras import (
     ConnectionTestOut,
     LiveCountsOut,
 )
-from shopflow.storage.db import Database
+from shopflow.pipeline.probe import ProbeResult
 from shopflow.storage.records import CameraRecord
-from shopflow.storage.repositories import CameraRepository, StoreRepository
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
 
@@ -53,104 +51,53 @@ def _probe_out(result: ProbeResult) -> ConnectionTestOut:
     )
 
 
-def _camera(database: Database, camera_id: int) -> CameraRecord:
-    with database.session() as session:
-        return CameraRepository(session).get(camera_id)
-
-
-def _camera_source(database: Database, camera_id: int) -> str:
-    with database.session() as session:
-        return CameraRepository(session).get_source(camera_id).source_url
-
-
 @router.get("", response_model=list[CameraOut])
 def list_cameras(
-    session: SessionDep,
+    cameras: CameraServiceDep,
     runtime: RuntimeDep,
     store_id: int | None = Query(None, description="only this store's cameras"),
 ) -> list[CameraOut]:
-    cameras = CameraRepository(session)
-    if store_id is not None:
-        StoreRepository(session).get(store_id)  # 404 for an unknown store rather than an empty list
-        records = cameras.list_by_store(store_id)
-    else:
-        stores = StoreRepository(session).list_all()
-        records = [camera for store in stores for camera in cameras.list_by_store(store.id)]
-    return [_out(runtime, record) for record in records]
+    return [_out(runtime, record) for record in cameras.list(store_id)]
 
 
 @router.post("", response_model=CameraOut, status_code=status.HTTP_201_CREATED)
-def create_camera(
-    body: CameraCreate, session: SessionDep, runtime: RuntimeDep, settings: SettingsDep, tasks: BackgroundTasks
-) -> CameraOut:
-    StoreRepository(session).get(body.store_id)
-    record = CameraRepository(session).create(
-        body.store_id,
-        body.name,
-        body.source_url,
-        sample_fps=body.sample_fps,
-        imgsz=body.imgsz or settings.yolo_imgsz,
-        enabled=body.enabled,
-        lines=[line.to_config() for line in body.lines],
-        zones=[zone.to_config() for zone in body.zones],
-        loop_video=body.loop_video,
-        realtime_pace=body.realtime_pace,
-    )
-    tasks.add_task(runtime.resync)
-    return _out(runtime, record)
+def create_camera(body: CameraCreate, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
+    return _out(runtime, cameras.create(body.to_new()))
 
 
 @router.post("/test-connection", response_model=ConnectionTestOut)
-async def test_new_connection(body: ConnectionTestIn) -> ConnectionTestOut:
+async def test_new_connection(body: ConnectionTestIn, cameras: CameraServiceDep) -> ConnectionTestOut:
     """Open a source once before saving it. An unreachable camera is a verdict (ok=false), not an error."""
-    return _probe_out(await anyio.to_thread.run_sync(probe_source, body.source_url))
+    return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, body.source_url))
 
 
 @router.get("/{camera_id}", response_model=CameraOut)
-def get_camera(camera_id: int, session: SessionDep, runtime: RuntimeDep) -> CameraOut:
-    return _out(runtime, CameraRepository(session).get(camera_id))
+def get_camera(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
+    return _out(runtime, cameras.get(camera_id))
 
 
 @router.patch("/{camera_id}", response_model=CameraOut)
-def update_camera(
-    camera_id: int, body: CameraUpdate, session: SessionDep, runtime: RuntimeDep, tasks: BackgroundTasks
-) -> CameraOut:
-    record = CameraRepository(session).update(
-        camera_id,
-        name=body.name,
-        source_url=body.source_url,
-        sample_fps=body.sample_fps,
-        imgsz=body.imgsz,
-        enabled=body.enabled,
-        lines=None if body.lines is None else [line.to_config() for line in body.lines],
-        zones=None if body.zones is None else [zone.to_config() for zone in body.zones],
-        loop_video=body.loop_video,
-        realtime_pace=body.realtime_pace,
-    )
-    tasks.add_task(runtime.resync)
-    return _out(runtime, record)
+def update_camera(camera_id: int, body: CameraUpdate, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
+    return _out(runtime, cameras.update(camera_id, body.to_changes()))
 
 
 @router.delete("/{camera_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_camera(camera_id: int, session: SessionDep, runtime: RuntimeDep, tasks: BackgroundTasks) -> Response:
+def delete_camera(camera_id: int, cameras: CameraServiceDep) -> Response:
     """Delete the camera with its events (disable it instead to keep its history)."""
-    CameraRepository(session).delete(camera_id)
-    tasks.add_task(runtime.resync)
+    cameras.delete(camera_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{camera_id}/test-connection", response_model=ConnectionTestOut)
-async def test_connection(camera_id: int, database: DatabaseDep) -> ConnectionTestOut:
+async def test_connection(camera_id: int, cameras: CameraServiceDep) -> ConnectionTestOut:
     """Open the saved camera's source once. An unreachable camera is a verdict (ok=false), not an error."""
-    # The session closes before the probe: a slow camera must not hold a database transaction open.
-    source = await anyio.to_thread.run_sync(_camera_source, database, camera_id)
-    return _probe_out(await anyio.to_thread.run_sync(probe_source, source))
+    return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, None, camera_id))
 
 
 @router.get("/{camera_id}/live", response_model=LiveCountsOut)
-async def live_counts(camera_id: int, runtime: RuntimeDep) -> LiveCountsOut:
+async def live_counts(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> LiveCountsOut:
     """Who the camera sees in its latest analysed frame."""
-    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+    await anyio.to_thread.run_sync(cameras.get, camera_id)
     counts = runtime.hub.counts(camera_id) if runtime.is_running(camera_id) else None
     if counts is None:
         raise ConflictError(_not_live(runtime, camera_id))
@@ -180,8 +127,8 @@ def _not_live(runtime: ServerRuntime, camera_id: int) -> str:
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}, "description": "the latest annotated frame"}},
 )
-async def snapshot(camera_id: int, runtime: RuntimeDep) -> Response:
-    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+async def snapshot(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> Response:
+    await anyio.to_thread.run_sync(cameras.get, camera_id)
     if not runtime.is_running(camera_id):
         raise ConflictError(_not_live(runtime, camera_id))
     picture = await anyio.to_thread.run_sync(runtime.hub.fresh_picture, camera_id, SNAPSHOT_WAIT_SECONDS)
@@ -195,9 +142,9 @@ async def snapshot(camera_id: int, runtime: RuntimeDep) -> Response:
     response_class=StreamingResponse,
     responses={200: {"content": {f"multipart/x-mixed-replace; boundary={BOUNDARY}": {}}}},
 )
-async def stream(camera_id: int, runtime: RuntimeDep) -> StreamingResponse:
+async def stream(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> StreamingResponse:
     """Annotated frames as MJPEG (an <img> tag shows it), up to 5 a second, until the client goes away."""
-    await anyio.to_thread.run_sync(_camera, runtime.database, camera_id)
+    await anyio.to_thread.run_sync(cameras.get, camera_id)
     if not runtime.is_running(camera_id):
         raise ConflictError(_not_live(runtime, camera_id))
     return StreamingResponse(

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.domain.geometry import GeometryError
-from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
+from shopflow.services.cameras import CameraChanges, NewCamera, check_source
 from shopflow.storage.records import CameraRecord, CameraStatus, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
 MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
@@ -20,18 +20,6 @@ SampleFps = Annotated[float, Field(ge=MIN_SAMPLE_FPS, le=MAX_SAMPLE_FPS, descrip
 ImgSz = Annotated[
     int, Field(ge=MIN_IMGSZ, le=MAX_IMGSZ, multiple_of=32, description="detector input size, a multiple of 32")
 ]
-
-
-def check_source_url(value: str, *, file_must_exist: bool = True) -> str:
-    """The source as typed, if it names something a camera worker can open; ValueError says what to fix."""
-    value = value.strip()
-    try:
-        spec = parse_source_spec(value)
-    except SourceError as error:
-        raise ValueError(str(error)) from None
-    if file_must_exist and spec.kind is SourceKind.FILE and not Path(spec.target).is_file():
-        raise ValueError(f"video file not found on the server: {spec.for_logs}")
-    return value
 
 
 class LineIn(BaseModel):
@@ -97,7 +85,7 @@ def _name(value: str | None) -> str | None:
 
 
 def _source(value: str | None) -> str | None:
-    return None if value is None else check_source_url(value)
+    return None if value is None else check_source(value)
 
 
 class CameraCreate(BaseModel):
@@ -109,7 +97,7 @@ class CameraCreate(BaseModel):
         description="rtsp://user:password@host:554/stream, http(s):// MJPEG, a webcam index, or a video file path",
         examples=["rtsp://admin:password@192.168.1.20:554/stream1"],
     )
-    sample_fps: SampleFps = 5.0
+    sample_fps: SampleFps = DEFAULT_SAMPLE_FPS
     imgsz: ImgSz | None = Field(None, description="detector input size; YOLO_IMGSZ when omitted")
     enabled: bool = True
     lines: list[LineIn] = Field(default_factory=list)
@@ -121,6 +109,20 @@ class CameraCreate(BaseModel):
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)
+
+    def to_new(self) -> NewCamera:
+        return NewCamera(
+            store_id=self.store_id,
+            name=self.name,
+            source_url=self.source_url,
+            sample_fps=self.sample_fps,
+            imgsz=self.imgsz,
+            enabled=self.enabled,
+            lines=[line.to_config() for line in self.lines],
+            zones=[zone.to_config() for zone in self.zones],
+            loop_video=self.loop_video,
+            realtime_pace=self.realtime_pace,
+        )
 
 
 class CameraUpdate(BaseModel):
@@ -142,6 +144,19 @@ class CameraUpdate(BaseModel):
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)
+
+    def to_changes(self) -> CameraChanges:
+        return CameraChanges(
+            name=self.name,
+            source_url=self.source_url,
+            sample_fps=self.sample_fps,
+            imgsz=self.imgsz,
+            enabled=self.enabled,
+            lines=None if self.lines is None else [line.to_config() for line in self.lines],
+            zones=None if self.zones is None else [zone.to_config() for zone in self.zones],
+            loop_video=self.loop_video,
+            realtime_pace=self.realtime_pace,
+        )
 
 
 class LineOut(BaseModel):
@@ -219,7 +234,7 @@ class ConnectionTestIn(BaseModel):
     @classmethod
     def _check_source(cls, value: str) -> str:
         # A missing file is a verdict of the test (ok=false), not a malformed request.
-        return check_source_url(value, file_must_exist=False)
+        return check_source(value, file_must_exist=False)
 
 
 class ConnectionTestOut(BaseModel):

@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
@@ -151,7 +152,7 @@ class CameraRepository:
         name: str,
         source_url: str,
         *,
-        sample_fps: float = 5.0,
+        sample_fps: float = DEFAULT_SAMPLE_FPS,
         imgsz: int = 480,
         enabled: bool = True,
         lines: Sequence[LineConfig] = (),

@@ -10,21 +10,11 @@ from typing import Any
 from nicegui import events, ui
 
 from shopflow.domain.geometry import GeometryError
+from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, StoreRecord, UserRecord, ZoneConfig
 from shopflow.web.auth import can_manage, signed_in_user
-from shopflow.web.cameras import (
-    CameraForm,
-    CameraInputError,
-    Snapshot,
-    delete_camera,
-    get_camera,
-    is_file_source,
-    probe_camera_source,
-    save_camera,
-    set_enabled,
-    snapshot_of,
-)
+from shopflow.web.cameras import Snapshot, camera_service, snapshot_of
 from shopflow.web.context import runtime
 from shopflow.web.figures import store_cameras
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
@@ -96,7 +86,7 @@ class CameraRow:
         if enabled == self.camera.enabled:
             return
         try:
-            camera = await asyncio.to_thread(set_enabled, runtime(), self.camera.id, enabled)
+            camera = await asyncio.to_thread(camera_service(runtime()).set_enabled, self.camera.id, enabled)
         except (StorageError, ValueError) as error:
             failure(t("save"), error)
             return
@@ -113,7 +103,7 @@ class CameraRow:
                 async def confirm() -> None:
                     dialog.close()
                     try:
-                        await asyncio.to_thread(delete_camera, runtime(), self.camera.id)
+                        await asyncio.to_thread(camera_service(runtime()).delete, self.camera.id)
                     except (StorageError, ValueError) as error:
                         failure(t("delete"), error)
                         return
@@ -392,7 +382,7 @@ def _remover(editor: GeometryEditor, items: list[Any], item: Any) -> Any:
 
 
 async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | None) -> None:
-    rt = runtime()
+    cameras = camera_service(runtime())
     with ui.card().classes("w-full gap-3"):
         name = (
             ui.input(t("camera_name"), value=camera.name if camera else "")
@@ -427,7 +417,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         test_button.props("loading")
         try:
             result = await asyncio.to_thread(
-                probe_camera_source, rt, str(source.value or ""), camera.id if camera else None
+                cameras.test_connection, str(source.value or ""), camera.id if camera else None
             )
         finally:
             test_button.props(remove="loading")
@@ -447,16 +437,18 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
     async def save() -> None:
         try:
             lines, zones = editor.configs()
-            form = CameraForm(
-                store_id=store.id,
-                name=str(name.value or ""),
-                source_url=str(source.value or ""),
-                lines=lines,
-                zones=zones,
-                loop_video=bool(loop.value) and is_file_source(str(source.value or "")),
-                sample_fps=camera.sample_fps if camera else 5.0,
-            )
-            saved = await asyncio.to_thread(save_camera, rt, form, camera.id if camera else None)
+            source_url = str(source.value or "")
+            loop_video = bool(loop.value) and is_file_source(source_url)
+            if camera is None:
+                new = NewCamera(
+                    store.id, str(name.value or ""), source_url, lines=lines, zones=zones, loop_video=loop_video
+                )
+                saved = await asyncio.to_thread(cameras.create, new)
+            else:
+                changes = CameraChanges(
+                    name=str(name.value or ""), source_url=source_url, lines=lines, zones=zones, loop_video=loop_video
+                )
+                saved = await asyncio.to_thread(cameras.update, camera.id, changes)
         except (CameraInputError, GeometryError, StorageError, ValueError) as error:
             failure(t("save"), error)
             return
@@ -494,7 +486,7 @@ def _editor_pages() -> None:
         store = frame(user, "/cameras")
         with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
             try:
-                camera = await asyncio.to_thread(get_camera, runtime(), camera_id)
+                camera = await asyncio.to_thread(camera_service(runtime()).get, camera_id)
             except StorageError:
                 page_title(t("edit_camera"))
                 banner(t("camera_not_found", id=camera_id), kind="error")

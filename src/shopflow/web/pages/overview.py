@@ -8,11 +8,12 @@ from typing import Any
 from nicegui import ui
 
 from shopflow.reports.compare import FigureChange
+from shopflow.reports.live import StoreNow
 from shopflow.reports.today import TodayOverview
 from shopflow.storage.records import StoreRecord
 from shopflow.web.auth import can_manage, signed_in_user
 from shopflow.web.context import realtime_feed, runtime
-from shopflow.web.figures import LiveFigures, live_figures, recent_events, store_cameras, today_overview
+from shopflow.web.figures import live_figures, recent_events, store_cameras, today_overview
 from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
 from shopflow.web.layout import banner, frame, offline_banner, page_title
 
@@ -168,25 +169,25 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
 
     async def refresh() -> None:
         nonlocal tick, shown_trouble
-        figures: LiveFigures = await asyncio.to_thread(live_figures, rt, store.id)
-        people.set(fmt_number(figures.people))
+        figures: StoreNow = await asyncio.to_thread(live_figures, rt, store.id)
+        people.set(fmt_number(figures.occupancy))
         employees.set(fmt_number(figures.employees))
-        now_trouble = tuple((c.id, c.status.value, c.reason) for c in figures.troubled)
+        now_trouble = tuple((c.camera_id, c.status.value, c.status_reason) for c in figures.troubled)
         if now_trouble != shown_trouble:  # rebuilt only on a change, so the banner does not flicker
             shown_trouble = now_trouble
             trouble.clear()
             with trouble:
                 for camera in figures.troubled:
-                    offline_banner(camera.name, camera.status, camera.reason)
+                    offline_banner(camera.name, camera.status, camera.status_reason)
         for camera in figures.cameras:
-            if camera.id not in views:
+            if camera.camera_id not in views:
                 continue
             state = t("live_now") if camera.running else status_text(camera.status)
-            placeholders[camera.id].set_text(
-                f"{camera.name} · {state} · {t('people_in_view', n=fmt_number(camera.people))}"
+            placeholders[camera.camera_id].set_text(
+                f"{camera.name} · {state} · {t('people_in_view', n=fmt_number(camera.total_people))}"
             )
             if camera.running:
-                views[camera.id].set_source(f"/api/cameras/{camera.id}/snapshot.jpg?frame={tick}")
+                views[camera.camera_id].set_source(f"/api/cameras/{camera.camera_id}/snapshot.jpg?frame={tick}")
         if new_events_arrived() or tick % SLOW_EVERY == 0:
             overview = await asyncio.to_thread(today_overview, rt, store.id)
             day = overview.today

@@ -1,0 +1,173 @@
+"""Camera changes, whichever door they come through: the API, the dashboard or the CLI.
+
+The rules live here once: how a source is checked, that a source echoed back in its redacted form
+(`rtsp://user:***@host`) keeps the saved credentials, and that every committed change brings the camera workers
+in step (`after_change`; the door decides when it runs: the API after its answer, the dashboard at once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.pipeline.probe import ProbeResult, probe_source
+from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
+from shopflow.storage.db import Database
+from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
+from shopflow.storage.repositories import CameraRepository, StoreRepository
+from shopflow.storage.repositories.cameras import REDACTED
+
+
+class CameraInputError(ValueError):
+    """Something given for a camera that cannot be saved; the message says what to fix."""
+
+
+def check_source(value: str, *, file_must_exist: bool = True) -> str:
+    """The source as typed (trimmed), if it names something a camera worker can open."""
+    value = value.strip()
+    try:
+        spec = parse_source_spec(value)
+    except SourceError as error:
+        raise CameraInputError(str(error)) from None
+    if file_must_exist and spec.kind is SourceKind.FILE and not Path(spec.target).is_file():
+        raise CameraInputError(f"video file not found on the server: {spec.for_logs}")
+    return value
+
+
+def is_file_source(value: str) -> bool:
+    try:
+        return parse_source_spec(value.strip()).kind is SourceKind.FILE
+    except SourceError:
+        return False
+
+
+def _name(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise CameraInputError("give the camera a name")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class NewCamera:
+    store_id: int
+    name: str
+    source_url: str
+    sample_fps: float = DEFAULT_SAMPLE_FPS
+    imgsz: int | None = None  # None: the server's YOLO_IMGSZ
+    enabled: bool = True
+    lines: Sequence[LineConfig] = ()
+    zones: Sequence[ZoneConfig] = ()
+    loop_video: bool = False
+    realtime_pace: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CameraChanges:
+    """Fields to change; None leaves a field as it is, and new lines or zones replace the old ones whole."""
+
+    name: str | None = None
+    source_url: str | None = None
+    sample_fps: float | None = None
+    imgsz: int | None = None
+    enabled: bool | None = None
+    lines: Sequence[LineConfig] | None = None
+    zones: Sequence[ZoneConfig] | None = None
+    loop_video: bool | None = None
+    realtime_pace: bool | None = None
+
+
+def _new_source(given: str | None, shown: str) -> str | None:
+    """The source to store for `given`, or None to keep the saved one. `shown` is the saved source as every door
+    shows it (redacted): a form or a client that sends it back unchanged has not changed the source."""
+    if given is None or given.strip() == shown:
+        return None
+    if REDACTED in given:
+        raise CameraInputError(
+            f"the source still holds {REDACTED} in place of a password or token: type the full address, "
+            "or send the source exactly as shown to keep the saved one"
+        )
+    return check_source(given)
+
+
+class CameraService:
+    def __init__(self, database: Database, *, default_imgsz: int, after_change: Callable[[], None]) -> None:
+        self._database = database
+        self._default_imgsz = default_imgsz
+        self._after_change = after_change
+
+    def get(self, camera_id: int) -> CameraRecord:
+        with self._database.session() as session:
+            return CameraRepository(session).get(camera_id)
+
+    def list(self, store_id: int | None = None) -> list[CameraRecord]:
+        """One store's cameras (NotFoundError for an unknown store), or every store's."""
+        with self._database.session() as session:
+            cameras, stores = CameraRepository(session), StoreRepository(session)
+            if store_id is not None:
+                stores.get(store_id)  # an unknown store is an error rather than an empty list
+                return cameras.list_by_store(store_id)
+            return [camera for store in stores.list_all() for camera in cameras.list_by_store(store.id)]
+
+    def create(self, new: NewCamera) -> CameraRecord:
+        with self._database.session() as session:
+            StoreRepository(session).get(new.store_id)
+            record = CameraRepository(session).create(
+                new.store_id,
+                _name(new.name),
+                check_source(new.source_url),
+                sample_fps=new.sample_fps,
+                imgsz=new.imgsz or self._default_imgsz,
+                enabled=new.enabled,
+                lines=new.lines,
+                zones=new.zones,
+                loop_video=new.loop_video,
+                realtime_pace=new.realtime_pace,
+            )
+        self._after_change()
+        return record
+
+    def update(self, camera_id: int, changes: CameraChanges) -> CameraRecord:
+        with self._database.session() as session:
+            cameras = CameraRepository(session)
+            record = cameras.update(
+                camera_id,
+                name=None if changes.name is None else _name(changes.name),
+                source_url=_new_source(changes.source_url, cameras.get(camera_id).source_url),
+                sample_fps=changes.sample_fps,
+                imgsz=changes.imgsz,
+                enabled=changes.enabled,
+                lines=changes.lines,
+                zones=changes.zones,
+                loop_video=changes.loop_video,
+                realtime_pace=changes.realtime_pace,
+            )
+        self._after_change()
+        return record
+
+    def set_enabled(self, camera_id: int, enabled: bool) -> CameraRecord:
+        return self.update(camera_id, CameraChanges(enabled=enabled))
+
+    def delete(self, camera_id: int) -> None:
+        """Delete the camera with its events (disable it instead to keep its history)."""
+        with self._database.session() as session:
+            CameraRepository(session).delete(camera_id)
+        self._after_change()
+
+    def test_connection(self, source: str | None = None, camera_id: int | None = None) -> ProbeResult:
+        """Open a source once (blocks for seconds: call it off the event loop). With `camera_id`, no source or
+        the saved one as shown (redacted) opens the saved full URL, credentials included. An unreachable or
+        malformed source is a verdict (ok=False), not an error."""
+        if camera_id is not None:
+            # The session closes before the probe: a slow camera must not hold a database transaction open.
+            with self._database.session() as session:
+                cameras = CameraRepository(session)
+                if source is None or source.strip() == cameras.get(camera_id).source_url:
+                    source = cameras.get_source(camera_id).source_url
+        try:
+            checked = check_source(source or "", file_must_exist=False)
+        except CameraInputError as error:
+            return ProbeResult(False, str(error))
+        return probe_source(checked)

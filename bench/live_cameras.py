@@ -18,10 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from shopflow.config.geometry import parse_line, parse_zone
+from shopflow.domain.cameras import CameraStatus
 from shopflow.domain.events import Crossing
+from shopflow.domain.stamped import StampedEvent
 from shopflow.pipeline.analyze import analyze_source
-from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus
-from shopflow.pipeline.sink import StampedEvent
+from shopflow.pipeline.camera import CameraReport, CameraSpec
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
@@ -53,9 +54,9 @@ class Finished:
         self.at: dict[int, float] = {}
         self.dropped: dict[int, int] = {}
 
-    def camera_status(self, status: CameraStatus) -> None:
+    def camera_status(self, status: CameraReport) -> None:
         self.dropped[status.camera_id] = status.dropped_frames
-        if status.state is CameraState.FINISHED:
+        if status.state is CameraStatus.FINISHED:
             self.at.setdefault(status.camera_id, time.monotonic())
 
 

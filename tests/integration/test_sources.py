@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
+from shopflow.domain.urls import redact_url
 from shopflow.pipeline.sources import (
     Backoff,
     Frame,
@@ -28,7 +29,6 @@ from shopflow.pipeline.sources import (
     SourceKind,
     open_source,
     parse_source_spec,
-    redact_url,
 )
 
 pytestmark = pytest.mark.timeout(60)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from shopflow.analysis.scene import SceneAnalyzer, SceneSettings
-from shopflow.pipeline.sink import HeatmapTally, PartyTally
+from shopflow.domain.stamped import HeatmapTally, PartyTally
 from shopflow.pipeline.sources import Frame
 from shopflow.pipeline.stamping import EventStamper
 

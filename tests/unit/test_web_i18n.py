@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 import shopflow.web
-from shopflow.storage.records import WEEKDAYS, CameraStatus, UserRole
+from shopflow.domain.cameras import CameraStatus
+from shopflow.storage.records import WEEKDAYS, UserRole
 from shopflow.web.i18n import CATALOGUE, translate
 
 WEB = Path(shopflow.web.__file__).parent

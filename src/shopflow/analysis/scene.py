@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from shopflow.analysis.groups import GroupSettings, GroupsNow, GroupTracker
 from shopflow.analysis.heatmap import Heatmap
 from shopflow.analysis.lines import LineCounter, LineSettings
-from shopflow.analysis.visitors import Descriptor, VisitorCounter, VisitorSettings
+from shopflow.analysis.visitors import VisitorCounter, VisitorSettings
 from shopflow.analysis.zones import ZoneMonitor, ZoneSettings
 from shopflow.domain.events import CountSnapshot, Event
 from shopflow.domain.geometry import CountingLine, Zone
-from shopflow.domain.people import PersonKind, TrackedPerson
+from shopflow.domain.people import Descriptor, PersonKind, TrackedPerson
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,11 +8,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
-from shopflow.domain.people import PersonKind, TrackedPerson
-
-Descriptor = npt.NDArray[np.float32]
+from shopflow.domain.people import Descriptor, PersonKind, TrackedPerson
 
 
 @dataclass(frozen=True, slots=True)

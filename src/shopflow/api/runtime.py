@@ -12,14 +12,14 @@ from dataclasses import replace
 
 from shopflow.api.realtime import EventRelay, RealtimeBroker
 from shopflow.config.settings import Settings
-from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus
+from shopflow.domain.cameras import CameraStatus
+from shopflow.pipeline.camera import CameraReport, CameraSpec
 from shopflow.pipeline.engine import EngineSettings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraSource
-from shopflow.storage.records import CameraStatus as StoredStatus
 from shopflow.storage.repositories import CameraRepository
 from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, NotificationListener
 from shopflow.storage.writer import EventWriter
@@ -31,15 +31,6 @@ log = logging.getLogger(__name__)
 # The pipeline asks the detector for boxes down to this confidence: the tracker's second stage keeps existing
 # tracks alive on weak boxes, while YOLO_CONFIDENCE decides who is a person.
 LOW_CONFIDENCE = 0.1
-
-_STORED_STATE = {
-    CameraState.STARTING: StoredStatus.STARTING,
-    CameraState.ONLINE: StoredStatus.ONLINE,
-    CameraState.OFFLINE: StoredStatus.OFFLINE,
-    CameraState.ERROR: StoredStatus.ERROR,
-    CameraState.DISABLED: StoredStatus.DISABLED,
-    CameraState.FINISHED: StoredStatus.FINISHED,
-}
 
 
 def camera_spec(source: CameraSource) -> CameraSpec:
@@ -81,7 +72,7 @@ class CameraStatusRecorder:
         with self._lock:
             self._active = set(camera_ids)
 
-    def camera_status(self, status: CameraStatus) -> None:
+    def camera_status(self, status: CameraReport) -> None:
         with self._lock:
             if status.camera_id not in self._active:
                 return
@@ -89,7 +80,7 @@ class CameraStatusRecorder:
             with self._database.session() as session:
                 CameraRepository(session).set_status(
                     status.camera_id,
-                    _STORED_STATE[status.state],
+                    status.state,
                     status.reason or None,
                     last_frame_at=status.last_frame_at,
                     measured_fps=round(status.measured_fps, 2),
@@ -168,8 +159,8 @@ class ServerRuntime:
                 cameras = CameraRepository(session)
                 for camera_id in sorted(camera_ids):
                     try:
-                        if cameras.get(camera_id).status is not StoredStatus.FINISHED:
-                            cameras.set_status(camera_id, StoredStatus.OFFLINE, "the ShopFlow server was stopped")
+                        if cameras.get(camera_id).status is not CameraStatus.FINISHED:
+                            cameras.set_status(camera_id, CameraStatus.OFFLINE, "the ShopFlow server was stopped")
                     except NotFoundError:
                         continue
         except Exception:  # shutting down must go on even when the database is gone

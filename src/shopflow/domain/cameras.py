@@ -1,6 +1,19 @@
-"""A camera's analysis defaults, in one place for every layer that makes or stores a camera."""
+"""A camera's health and its analysis defaults, one definition for every layer that runs, stores or shows it."""
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 # Frames analysed per second when nothing else is asked: enough to follow a walking person across a doorway.
 DEFAULT_SAMPLE_FPS = 5.0
+
+
+class CameraStatus(StrEnum):
+    """What a camera is doing: reported by its worker, stored on its row, shown by the API and the dashboard."""
+
+    ONLINE = "online"
+    OFFLINE = "offline"
+    ERROR = "error"
+    DISABLED = "disabled"
+    STARTING = "starting"
+    FINISHED = "finished"  # a video file played once has been analysed to its end

@@ -9,6 +9,8 @@ import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float32]
+# What a person's clothes look like (a colour histogram), to tell a returning person from a new one.
+Descriptor = npt.NDArray[np.float32]
 
 
 class PersonKind(StrEnum):

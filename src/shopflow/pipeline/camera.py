@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from enum import StrEnum
 from typing import Protocol
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import CountingLine, Zone
-
-
-class CameraState(StrEnum):
-    STARTING = "starting"
-    ONLINE = "online"
-    OFFLINE = "offline"
-    ERROR = "error"
-    DISABLED = "disabled"
-    FINISHED = "finished"  # a video file played once has ended
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +23,11 @@ class CameraSpec:
 
 
 @dataclass(frozen=True, slots=True)
-class CameraStatus:
+class CameraReport:
+    """What a camera's worker says about its health."""
+
     camera_id: int
-    state: CameraState
+    state: CameraStatus
     reason: str = ""
     last_frame_at: datetime | None = None
     measured_fps: float = 0.0
@@ -43,4 +35,4 @@ class CameraStatus:
 
 
 class StatusListener(Protocol):
-    def camera_status(self, status: CameraStatus) -> None: ...
+    def camera_status(self, status: CameraReport) -> None: ...

@@ -129,10 +129,6 @@ class LiveHub:
             camera = self._cameras.get(camera_id)
             return None if camera is None else camera.counts
 
-    def all_counts(self) -> dict[int, LiveCounts]:
-        with self._cond:
-            return {camera_id: c.counts for camera_id, c in self._cameras.items() if c.counts is not None}
-
     def picture(self, camera_id: int) -> LivePicture | None:
         """The latest picture as it is (maybe old, maybe none): does not ask for a new one."""
         with self._cond:
@@ -154,19 +150,6 @@ class LiveHub:
                 camera = self._cameras.get(camera_id)
                 fresh = camera is not None and self._clock() - camera.encoded_at <= self._want_seconds
                 if fresh and camera is not None and camera.picture is not None:
-                    return camera.picture
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return None
-                self._cond.wait(remaining)
-
-    def next_picture(self, camera_id: int, after_seq: int, timeout: float) -> LivePicture | None:
-        """The first picture newer than `after_seq`, waiting up to `timeout`; blocks the caller."""
-        deadline = time.monotonic() + timeout
-        with self._cond:
-            while True:
-                camera = self._cameras.get(camera_id)
-                if camera is not None and camera.picture is not None and camera.picture.seq > after_seq:
                     return camera.picture
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:

@@ -8,7 +8,7 @@ import numpy as np
 
 from shopflow.analysis.scene import SceneAnalyzer
 from shopflow.domain.events import CountSnapshot, Crossing, Event, Visit, ZoneEntry
-from shopflow.pipeline.sink import HeatmapTally, PartyTally, SinkEvent, StampedEvent
+from shopflow.domain.stamped import HeatmapTally, PartyTally, SinkEvent, StampedEvent
 from shopflow.pipeline.sources import Frame
 
 # How often (stream seconds) the heatmap's growth is sent: each tally is a whole grid, so not every frame.

@@ -9,19 +9,23 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from shopflow.domain.backoff import Backoff
+from shopflow.domain.cameras import CameraStatus
+from shopflow.domain.urls import redact_url
 from shopflow.pipeline.batching import SharedDetector
-from shopflow.pipeline.camera import CameraSpec, CameraState, CameraStatus, StatusListener
+from shopflow.pipeline.camera import CameraReport, CameraSpec, StatusListener
 from shopflow.pipeline.engine import CameraEngine, EngineSettings, FrameResult
 from shopflow.pipeline.live_frames import NewestFrameReader
 from shopflow.pipeline.sink import EventSink
-from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source, redact_url
+from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source
 from shopflow.pipeline.stamping import EventStamper
 
 log = logging.getLogger(__name__)
 
 FrameListener = Callable[[int, FrameResult, CameraEngine], None]
 STATUS_EVERY_SECONDS = 2.0
-RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
+# A camera that cannot be opened is tried again after 1, 2, 4 ... seconds, at most every 30 s.
+RETRY = Backoff(first_seconds=1.0, max_seconds=30.0, jitter_fraction=0.0)
 
 
 class CameraWorker:
@@ -46,13 +50,13 @@ class CameraWorker:
         self._recent: deque[float] = deque(maxlen=64)  # monotonic times of the last frames, for the fps figure
         self._dropped = 0
         self._last_frame_at: datetime | None = None
-        self._state = CameraState.STARTING
+        self._state = CameraStatus.STARTING
         self._reason = ""
         self._next_status = 0.0
         self._thread = threading.Thread(target=self._run, name=f"camera-{spec.camera_id}", daemon=True)
 
     def start(self) -> None:
-        self._report(CameraState.STARTING, "starting", force=True)
+        self._report(CameraStatus.STARTING, "starting", force=True)
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
@@ -72,12 +76,12 @@ class CameraWorker:
             return 0.0
         return (len(recent) - 1) / (recent[-1] - recent[0])
 
-    def _report(self, state: CameraState, reason: str, *, force: bool = False) -> None:
+    def _report(self, state: CameraStatus, reason: str, *, force: bool = False) -> None:
         now = time.monotonic()
         if not force and state == self._state and now < self._next_status:
             return
         self._state, self._reason, self._next_status = state, reason, now + STATUS_EVERY_SECONDS
-        status = CameraStatus(self.spec.camera_id, state, reason, self._last_frame_at, self._fps(), self._dropped)
+        status = CameraReport(self.spec.camera_id, state, reason, self._last_frame_at, self._fps(), self._dropped)
         try:
             self._listener.camera_status(status)
         except Exception:  # a status write failing must not stop the counting
@@ -85,7 +89,7 @@ class CameraWorker:
 
     def _on_source_status(self, state: str, reason: str) -> None:
         if state == OFFLINE:
-            self._report(CameraState.OFFLINE, reason, force=True)
+            self._report(CameraStatus.OFFLINE, reason, force=True)
         elif state == CONNECTING:
             self._report(self._state, reason)
 
@@ -95,7 +99,7 @@ class CameraWorker:
             self._loop()
         except Exception as error:  # the worker's last word must reach the status, not vanish in a thread
             log.exception("camera %s stopped on an unexpected error", self.spec.camera_id)
-            self._report(CameraState.ERROR, f"internal error: {error}", force=True)
+            self._report(CameraStatus.ERROR, f"internal error: {error}", force=True)
         finally:
             self._detector.unregister()
 
@@ -108,9 +112,9 @@ class CameraWorker:
                     self.spec.source, sample_fps=self.spec.sample_fps, reconnect=True, on_status=self._on_source_status
                 )
             except (SourceError, ValueError) as error:
-                wait = RETRY_SECONDS[min(attempt, len(RETRY_SECONDS) - 1)]
+                wait = RETRY.delay(attempt)
                 attempt += 1
-                self._report(CameraState.ERROR, f"{error} (retrying in {wait:g} s)", force=True)
+                self._report(CameraStatus.ERROR, f"{error} (retrying in {wait:g} s)", force=True)
                 self._stop.wait(wait)
                 continue
             attempt = 0
@@ -119,14 +123,14 @@ class CameraWorker:
                 with source:
                     self._play(source, passes)
             except SourceError as error:
-                self._report(CameraState.ERROR, str(error), force=True)
-                self._stop.wait(RETRY_SECONDS[0])
+                self._report(CameraStatus.ERROR, str(error), force=True)
+                self._stop.wait(RETRY.delay(0))
                 continue
             finally:
                 self._source = None
             passes += 1
             if not source.is_live and not self.spec.loop:
-                self._report(CameraState.FINISHED, "the video file has been analysed to its end", force=True)
+                self._report(CameraStatus.FINISHED, "the video file has been analysed to its end", force=True)
                 return
 
     def _session(self, source: FrameSource, passes: int) -> str:
@@ -189,7 +193,7 @@ class CameraWorker:
             if self._on_frame is not None:
                 self._on_frame(self.spec.camera_id, result, engine)
             reason = f"{self._dropped} frames dropped: analysis slower than the camera" if self._dropped else ""
-            self._report(CameraState.ONLINE, reason)
+            self._report(CameraStatus.ONLINE, reason)
         if engine is not None and stamper is not None and last is not None and not self._stop.is_set():
             # The end of a file: close the visits and parties still open. A stopped worker does not, so a
             # restarted one can replay the same file and store nothing twice.

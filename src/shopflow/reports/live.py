@@ -13,10 +13,10 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.pipeline.live_hub import LiveCounts
 from shopflow.reports.scope import resolve_scope
 from shopflow.storage.columns import require_utc, utcnow
-from shopflow.storage.records import CameraStatus
 from shopflow.storage.repositories import CameraRepository, EventRepository
 
 # A camera snapshots every few seconds; one older than this means the camera stalled and its people may be gone.

@@ -1,7 +1,7 @@
 """Camera changes, whichever door they come through: the API, the dashboard or the CLI.
 
 The rules live here once: how a source is checked, that a source echoed back in its redacted form
-(`rtsp://user:***@host`) keeps the saved credentials, and that every committed change brings the camera workers
+(`rtsp://***@host`) keeps the saved credentials, and that every committed change brings the camera workers
 in step (`after_change`; the door decides when it runs: the API after its answer, the dashboard at once).
 """
 
@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.urls import REDACTED
 from shopflow.pipeline.probe import ProbeResult, probe_source
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
-from shopflow.storage.repositories.cameras import REDACTED
 
 
 class CameraInputError(ValueError):

@@ -14,6 +14,7 @@ from typing import Any, Generic, Literal, TypeVar
 import numpy as np
 import numpy.typing as npt
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.domain.events import Direction
 from shopflow.domain.geometry import CountingLine, GeometryError, Point, Zone
 from shopflow.domain.people import PersonKind
@@ -22,15 +23,6 @@ from shopflow.storage.columns import require_utc
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class CameraStatus(StrEnum):
-    ONLINE = "online"
-    OFFLINE = "offline"
-    ERROR = "error"
-    DISABLED = "disabled"
-    STARTING = "starting"
-    FINISHED = "finished"  # a video file played once has been analysed to its end
 
 
 class InsideSide(StrEnum):

@@ -26,8 +26,9 @@ from datetime import timedelta
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from shopflow.domain.backoff import Backoff
 from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
-from shopflow.pipeline.sink import HeatmapTally, PartyTally, StampedEvent
+from shopflow.domain.stamped import HeatmapTally, PartyTally, StampedEvent
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.db import Database
 from shopflow.storage.records import NewCrossing, NewHeatmapTally, NewSnapshot, NewTally, NewVisit
@@ -316,10 +317,11 @@ class EventWriter:
         return batch
 
     def _write_with_retry(self, batch: list[_Item]) -> None:
-        delay = self._retry_initial
+        backoff = Backoff(first_seconds=self._retry_initial, max_seconds=self._retry_max, jitter_fraction=0.0)
         attempt = 0
         permanent_failures = 0
         while True:
+            delay = backoff.delay(attempt)
             attempt += 1
             try:
                 rows = self._rows(batch)
@@ -341,7 +343,6 @@ class EventWriter:
                 if abandon:
                     return
                 time.sleep(delay)
-                delay = min(delay * 2, self._retry_max)
 
     def _commit_one_by_one(self, rows: _Rows, attempt: int) -> None:
         for single in rows.one_by_one():

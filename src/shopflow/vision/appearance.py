@@ -12,11 +12,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from shopflow.domain.people import TrackedPerson
+from shopflow.domain.people import Descriptor, TrackedPerson
 from shopflow.vision.detector import Image
 from shopflow.vision.tracker import box_iou
-
-Descriptor = npt.NDArray[np.float32]
 
 # Torso and legs as fractions of the box height; the head (hair, skin) and feet (floor) are left out.
 BODY_PARTS = ((0.12, 0.5), (0.5, 0.9))

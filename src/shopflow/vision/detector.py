@@ -6,7 +6,6 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 import cv2
 import numpy as np
@@ -22,12 +21,6 @@ Image = npt.NDArray[np.uint8]
 STRIDE = 32
 PERSON_CLASS = 0
 PAD_VALUE = 114  # the grey YOLO models were trained with around letterboxed images
-
-
-class PersonDetector(Protocol):
-    """What the pipeline needs from any detector backend."""
-
-    def detect_batch(self, images: Sequence[Image]) -> list[Detections]: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,10 @@ from datetime import datetime
 
 from shopflow import __version__
 from shopflow.config.credentials import hash_password, new_api_key
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import health
 from shopflow.storage.records import (
     ApiKeyRecord,
-    CameraStatus,
     Language,
     PrivacySettings,
     StoreRecord,

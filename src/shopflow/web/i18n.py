@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 from nicegui import app
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import i18n as report_i18n
 from shopflow.reports.i18n import DEFAULT_LANG, LANGUAGES, Lang
-from shopflow.storage.records import CameraStatus
 
 LANG_KEY = "lang"
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 
 from nicegui import app, ui
 
-from shopflow.storage.records import CameraStatus, Language, StoreRecord, UserRecord
+from shopflow.domain.cameras import CameraStatus
+from shopflow.storage.records import Language, StoreRecord, UserRecord
 from shopflow.storage.repositories import StoreRepository, UserRepository
 from shopflow.web.auth import STORE_KEY, sign_out
 from shopflow.web.context import runtime

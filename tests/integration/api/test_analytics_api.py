@@ -14,9 +14,9 @@ import pypdf
 import pytest
 from fastapi.testclient import TestClient
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.storage.columns import utcnow
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus
 from shopflow.storage.repositories import CameraRepository
 
 from ..reports.helpers import SAO_PAULO, entry, exit_, heat, local, make_store, seen, stay, write

@@ -43,7 +43,7 @@ def test_camera_crud_never_shows_the_password(client: TestClient, store: dict[st
     assert response.status_code == 201, response.text
     camera = response.json()
     assert "s3cr3t" not in response.text and "abc123" not in response.text
-    assert camera["source_url"] == "rtsp://admin:***@10.1.2.3:554/stream1?token=***"
+    assert camera["source_url"] == "rtsp://***@10.1.2.3:554/stream1?token=***"
     assert (camera["sample_fps"], camera["imgsz"], camera["enabled"], camera["is_demo"]) == (2.5, 320, True, False)
     assert (camera["lines"], camera["zones"]) == ([DOOR], [SHELF])
     assert camera["status"]["state"] == "offline"

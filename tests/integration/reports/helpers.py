@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from shopflow.domain.events import CountSnapshot, Crossing, Direction, Visit
 from shopflow.domain.people import PersonKind
-from shopflow.pipeline.sink import HeatmapTally, PartyTally, StampedEvent
+from shopflow.domain.stamped import HeatmapTally, PartyTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, StoreRecord, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.live import now
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus
 from shopflow.storage.repositories import CameraRepository
 
 from .helpers import SAO_PAULO, local, make_store, seen, write

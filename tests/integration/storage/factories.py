@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from shopflow.domain.events import CountSnapshot, Crossing, Direction, Visit, ZoneEntry
 from shopflow.domain.people import PersonKind
-from shopflow.pipeline.sink import PartyTally, StampedEvent
+from shopflow.domain.stamped import PartyTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, StoreRecord, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import text
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.storage import migrate
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus
 from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
 
 BEFORE = "0002"

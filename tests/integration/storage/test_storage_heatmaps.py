@@ -7,7 +7,7 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from shopflow.pipeline.sink import HeatmapTally, StampedEvent
+from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import NewHeatmapTally
 from shopflow.storage.repositories import CameraRepository, HeatmapRepository

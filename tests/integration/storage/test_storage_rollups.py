@@ -10,7 +10,7 @@ import pytest
 
 from shopflow.domain.events import Direction
 from shopflow.domain.people import PersonKind
-from shopflow.pipeline.sink import PartyTally, StampedEvent
+from shopflow.domain.stamped import PartyTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import Counts, DailyTotals, HourlyTotals
 from shopflow.storage.repositories import EventRepository, RollupRepository

@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.domain.events import Direction
 from shopflow.domain.geometry import GeometryError
+from shopflow.domain.urls import redact_url
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import CameraStatus, InsideSide, LineConfig, ZoneConfig
-from shopflow.storage.repositories import CameraRepository, StoreRepository, redact_source_url
+from shopflow.storage.records import InsideSide, LineConfig, ZoneConfig
+from shopflow.storage.repositories import CameraRepository, StoreRepository
 
 from .factories import BACK_DOOR, DOOR, SHELF, store_with_cameras
 
@@ -89,7 +91,7 @@ def test_camera_crud_and_defaults(database: Database) -> None:
 
     assert (door.sample_fps, door.imgsz, door.enabled, door.status) == (5.0, 480, True, CameraStatus.OFFLINE)
     assert door.lines == (DOOR,)
-    assert door.source_url == "rtsp://admin:***@192.168.0.10:554/live"
+    assert door.source_url == "rtsp://***@192.168.0.10:554/live"
     assert aisle.status == CameraStatus.DISABLED
     assert aisle.zones == (SHELF,)
 
@@ -134,7 +136,7 @@ def test_only_the_pipeline_sees_the_full_source_url(database: Database) -> None:
 @pytest.mark.parametrize(
     ("url", "shown"),
     [
-        ("rtsp://admin:secret@10.0.0.5:554/h264", "rtsp://admin:***@10.0.0.5:554/h264"),
+        ("rtsp://admin:secret@10.0.0.5:554/h264", "rtsp://***@10.0.0.5:554/h264"),
         ("rtsp://tokenonly@10.0.0.5/live", "rtsp://***@10.0.0.5/live"),
         (
             "http://cam.local/video.cgi?user=admin&password=hunter2&res=hd",
@@ -147,7 +149,7 @@ def test_only_the_pipeline_sees_the_full_source_url(database: Database) -> None:
     ],
 )
 def test_redact_source_url(url: str, shown: str) -> None:
-    assert redact_source_url(url) == shown
+    assert redact_url(url) == shown
 
 
 def test_set_status_keeps_measurements_not_given(database: Database) -> None:

@@ -13,7 +13,8 @@ import pytest
 
 from shopflow.domain.events import Crossing, Direction
 from shopflow.domain.people import PersonKind
-from shopflow.pipeline.sink import EventSink, StampedEvent
+from shopflow.domain.stamped import StampedEvent
+from shopflow.pipeline.sink import EventSink
 from shopflow.storage.db import Database
 from shopflow.storage.records import Counts, HourlyTotals
 from shopflow.storage.repositories import CameraRepository, EventRepository, RollupRepository

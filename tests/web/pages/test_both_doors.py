@@ -22,9 +22,10 @@ from nicegui.testing import User
 from shopflow.api.app import add_api
 from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.i18n import format_number
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus, LineConfig
+from shopflow.storage.records import LineConfig
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import make_store, seen, write
 from tests.web.env_names import DATABASE_URL_ENV
@@ -33,7 +34,7 @@ from .conftest import RETRIES, add_store, add_user, sign_in
 
 # Port 9 (discard) on the loopback: nothing listens, so the edit page's connection test fails at once.
 SECRET_URL = "rtsp://admin:s3cr3t-pass@127.0.0.1:9/stream1?token=abc123"
-SHOWN_URL = "rtsp://admin:***@127.0.0.1:9/stream1?token=***"
+SHOWN_URL = "rtsp://***@127.0.0.1:9/stream1?token=***"
 NEW_NAME = "Porta da frente"
 # Who made or changed a camera when does not belong to the stored result.
 BOOKKEEPING = ("id", "created_at", "updated_at")

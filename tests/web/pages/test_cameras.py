@@ -11,8 +11,9 @@ from nicegui import ui
 from nicegui.testing import User
 
 from shopflow.api.demo import sample_video
+from shopflow.domain.cameras import CameraStatus
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus, InsideSide, UserRole
+from shopflow.storage.records import InsideSide, UserRole
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import make_store
 

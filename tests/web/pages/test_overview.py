@@ -8,10 +8,10 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import today
 from shopflow.reports.i18n import format_number
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraStatus
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import entry, exit_, make_store, parties, stay, write
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Response
 from shopflow import __version__
 from shopflow.api.deps import RuntimeDep
 from shopflow.api.schemas.health import CameraCounts, DatabaseHealth, HealthOut
-from shopflow.storage.records import CameraStatus
+from shopflow.domain.cameras import CameraStatus
 from shopflow.storage.repositories import CameraRepository
 
 log = logging.getLogger(__name__)

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.compare import Comparison, FigureChange, counts_values
 from shopflow.reports.day import DayFigures
 from shopflow.reports.health import AnalyticsHealth
@@ -14,7 +15,7 @@ from shopflow.reports.scope import Scope
 from shopflow.reports.series import DailySeries, DayPoint, HourlySeries, HourPoint
 from shopflow.reports.today import TodayOverview
 from shopflow.reports.zones import ZoneDwell, ZoneDwellReport
-from shopflow.storage.records import CameraStatus, Counts
+from shopflow.storage.records import Counts
 
 
 class AnalyticsHealthOut(BaseModel):

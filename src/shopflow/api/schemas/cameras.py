@@ -7,10 +7,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import GeometryError
 from shopflow.services.cameras import CameraChanges, NewCamera, check_source
-from shopflow.storage.records import CameraRecord, CameraStatus, InsideSide, LineConfig, ZoneConfig, check_unique_names
+from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
 MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
 MIN_IMGSZ, MAX_IMGSZ = 320, 1280

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from shopflow.domain.backoff import Backoff
 from shopflow.pipeline.sources.base import Frame, FrameSource, SourceError
 from shopflow.pipeline.sources.file import VideoFileSource
 from shopflow.pipeline.sources.live import CONNECTING, OFFLINE, ONLINE, LiveSource, StatusCallback
-from shopflow.pipeline.sources.spec import SourceKind, SourceSpec, parse_source_spec, redact_url
-from shopflow.pipeline.sources.timing import Backoff, FrameSampler, LiveClock
+from shopflow.pipeline.sources.spec import SourceKind, SourceSpec, parse_source_spec
+from shopflow.pipeline.sources.timing import FrameSampler, LiveClock
 
 __all__ = [
     "CONNECTING",
@@ -28,7 +29,6 @@ __all__ = [
     "VideoFileSource",
     "open_source",
     "parse_source_spec",
-    "redact_url",
 ]
 
 

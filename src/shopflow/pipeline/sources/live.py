@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 import cv2
 import numpy as np
 
+from shopflow.domain.backoff import Backoff
 from shopflow.pipeline.sources.base import Frame, FrameSource, Image, SourceError
 from shopflow.pipeline.sources.spec import SourceKind, SourceSpec, url_host_port
-from shopflow.pipeline.sources.timing import Backoff, FrameSampler, LiveClock
+from shopflow.pipeline.sources.timing import FrameSampler, LiveClock
 
 log = logging.getLogger(__name__)
 

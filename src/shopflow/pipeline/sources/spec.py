@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from shopflow.domain.urls import AUTHORITY, SCHEME, redact_url
 from shopflow.pipeline.sources.base import SourceError
 
 
@@ -28,45 +29,16 @@ _DEFAULT_PORTS = {"rtsp": 554, "rtsps": 322, "http": 80, "https": 443}
 _WEBCAM_PREFIX = "webcam:"
 _HOW_TO = "give a video file path, an rtsp:// or http(s):// (MJPEG) camera URL, or a webcam index such as 0"
 
-_SCHEME = re.compile(r"^(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*)://(?P<rest>.*)$", re.DOTALL)
-# The user part is greedy on purpose: a password with an unencoded '@' or '/' (common when pasted from a camera's
-# web page) still ends at the last '@' that is followed by a host. Erring this way hides too much, never too little.
-_AUTHORITY = re.compile(
-    r"^(?:(?P<userinfo>.*)@)?"
-    r"(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s/?#@:\[\]]*)"
-    r"(?::(?P<port>\d*))?"
-    r"(?P<rest>[/?#].*)?$",
-    re.DOTALL,
-)
-_SECRET_PARAM = re.compile(
-    r"(?P<name>[?&;](?:password|passwd|pass|pwd|token|access_token|key|api_key|apikey|secret|auth)=)[^&#;]*",
-    re.IGNORECASE,
-)
 # "admin:secret@10.0.0.5/stream": a camera address whose scheme was forgotten, not a file name.
 _BARE_CREDENTIALS = re.compile(r"^[^/\\:@]+:[^/\\]*@")
 
 
-def redact_url(url: str) -> str:
-    """The URL with user name and password replaced by *** and password-like query values hidden."""
-    match = _SCHEME.match(url)
-    if match:
-        rest = match["rest"]
-        authority = _AUTHORITY.match(rest)
-        if authority is not None:
-            if authority["userinfo"] is not None:
-                rest = "***@" + rest[authority.start("host") :]
-        elif "@" in rest:
-            rest = "***@" + rest.rpartition("@")[2]
-        url = f"{match['scheme']}://{rest}"
-    return _SECRET_PARAM.sub(r"\g<name>***", url)
-
-
 def url_host_port(url: str) -> tuple[str, int] | None:
     """Host (without IPv6 brackets) and port of a camera URL, the scheme's default port when none is given."""
-    match = _SCHEME.match(url)
+    match = SCHEME.match(url)
     if match is None:
         return None
-    authority = _AUTHORITY.match(match["rest"])
+    authority = AUTHORITY.match(match["rest"])
     if authority is None or not authority["host"]:
         return None
     port_text = authority["port"]
@@ -113,7 +85,7 @@ def parse_source_spec(spec: str) -> SourceSpec:
             raise SourceError(f"webcam index must be a whole number such as webcam:0, got {text!r}")
         return SourceSpec(SourceKind.WEBCAM, str(int(index)), f"webcam:{int(index)}")
 
-    match = _SCHEME.match(text)
+    match = SCHEME.match(text)
     if match is not None:
         scheme = match["scheme"].lower()
         for_logs = redact_url(text)

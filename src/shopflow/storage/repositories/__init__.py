@@ -1,7 +1,7 @@
 """Repositories: the only place that talks SQL. Each takes an open Session; the caller owns the transaction."""
 
 from shopflow.storage.repositories.api_keys import ApiKeyRepository
-from shopflow.storage.repositories.cameras import CameraRepository, redact_source_url
+from shopflow.storage.repositories.cameras import CameraRepository
 from shopflow.storage.repositories.employees import EmployeeRepository
 from shopflow.storage.repositories.events import EventRepository
 from shopflow.storage.repositories.heatmaps import HeatmapRepository
@@ -20,6 +20,5 @@ __all__ = [
     "RollupRepository",
     "StoreRepository",
     "UserRepository",
-    "redact_source_url",
     "rollup_deltas",
 ]

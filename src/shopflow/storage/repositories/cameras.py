@@ -5,52 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
 from shopflow.storage.records import (
     CameraRecord,
     CameraSource,
-    CameraStatus,
     LineConfig,
     ZoneConfig,
     check_unique_names,
 )
 
-REDACTED = "***"
-# Query parameters that carry credentials in camera URLs (vendors put tokens there as often as in the userinfo).
-_SECRET_QUERY_KEYS = frozenset(
-    {"password", "passwd", "pass", "pwd", "token", "access_token", "key", "apikey", "api_key", "auth", "secret"}
-)
 MAX_SAMPLE_FPS = 30.0
-
-
-def redact_source_url(url: str) -> str:
-    """`url` with any password, bare user token and credential query values replaced by `***`.
-
-    Local files and device numbers have nothing to hide and come back unchanged.
-    """
-    parts = urlsplit(url)
-    if not parts.scheme or not parts.netloc:
-        return url
-    netloc = parts.netloc
-    if "@" in netloc:
-        userinfo, host = netloc.rsplit("@", 1)
-        user, has_password, _ = userinfo.partition(":")
-        netloc = f"{user}:{REDACTED}@{host}" if has_password else f"{REDACTED}@{host}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode(
-            [(key, REDACTED if key.lower() in _SECRET_QUERY_KEYS else value) for key, value in pairs], safe="*/:"
-        )
-    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +80,7 @@ def _record(row: CameraRow) -> CameraRecord:
         id=row.id,
         store_id=row.store_id,
         name=row.name,
-        source_url=redact_source_url(row.source_url),
+        source_url=redact_url(row.source_url),
         sample_fps=row.sample_fps,
         imgsz=row.imgsz,
         enabled=row.enabled,

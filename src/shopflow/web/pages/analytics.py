@@ -8,9 +8,10 @@ from typing import Any
 
 from nicegui import ui
 
+from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.errors import InvalidRangeError
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import CameraRecord, CameraStatus, StoreRecord
+from shopflow.storage.records import CameraRecord, StoreRecord
 from shopflow.web.analytics import AnalyticsView, analytics_view, api_url, default_range
 from shopflow.web.auth import signed_in_user
 from shopflow.web.context import runtime

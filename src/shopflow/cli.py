@@ -246,7 +246,7 @@ def serve(
 
     import uvicorn
 
-    from shopflow.api.app import create_app
+    from shopflow.server.app import create_app
 
     logging.getLogger("shopflow").setLevel(logging.INFO)
     # An open MJPEG stream never ends by itself: without a grace limit, stopping the server would wait for it.

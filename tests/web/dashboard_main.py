@@ -11,10 +11,11 @@ from pathlib import Path
 
 from nicegui import app, ui
 
-from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
+from shopflow.server.runtime import ServerRuntime
+from shopflow.services.context import ServerContext
 from shopflow.storage.db import Database
-from shopflow.web.context import DashboardRuntime, set_runtime_provider
+from shopflow.web.context import set_runtime_provider
 from shopflow.web.dashboard import register_pages
 from tests.web.env_names import DATA_DIR_ENV, DATABASE_URL_ENV
 
@@ -25,7 +26,7 @@ settings = Settings(  # type: ignore[call-arg]
     yolo_imgsz=320,
 )
 database = Database.from_url(settings.resolved_database_url)
-runtime: DashboardRuntime = ServerRuntime(settings, database, start_pipeline=False)
+runtime: ServerContext = ServerRuntime(settings, database, start_pipeline=False)
 set_runtime_provider(lambda: runtime)
 register_pages()
 app.on_shutdown(database.dispose)

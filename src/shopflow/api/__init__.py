@@ -1,1 +1,18 @@
-"""ShopFlow api layer."""
+"""ShopFlow's REST API: routers that translate HTTP into service calls, and the error answers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from shopflow.api.errors import install_error_handlers
+from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
+
+
+def add_api(app: FastAPI) -> None:
+    """The REST API's routes and error answers on `app`; its lifespan must set `app.state.runtime`."""
+    install_error_handlers(app)
+    for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
+        app.include_router(router)
+
+
+__all__ = ["add_api"]

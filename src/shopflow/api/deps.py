@@ -9,20 +9,20 @@ from fastapi import BackgroundTasks, Depends
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
-from shopflow.api.realtime import RealtimeBroker
-from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
 from shopflow.pipeline.live_hub import LiveHub
 from shopflow.services.cameras import CameraService
+from shopflow.services.context import ServerContext
+from shopflow.services.realtime import RealtimeBroker
 from shopflow.storage.db import Database
 
 
-def get_runtime(connection: HTTPConnection) -> ServerRuntime:
-    runtime: ServerRuntime = connection.app.state.runtime
+def get_runtime(connection: HTTPConnection) -> ServerContext:
+    runtime: ServerContext = connection.app.state.runtime
     return runtime
 
 
-RuntimeDep = Annotated[ServerRuntime, Depends(get_runtime)]
+RuntimeDep = Annotated[ServerContext, Depends(get_runtime)]
 
 
 def get_settings(runtime: RuntimeDep) -> Settings:

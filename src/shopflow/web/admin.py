@@ -11,6 +11,7 @@ from shopflow import __version__
 from shopflow.config.credentials import hash_password, new_api_key
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import health
+from shopflow.services.context import ServerContext
 from shopflow.storage.records import (
     ApiKeyRecord,
     Language,
@@ -26,35 +27,34 @@ from shopflow.storage.repositories import (
     StoreRepository,
     UserRepository,
 )
-from shopflow.web.context import DashboardRuntime
 
 
 def save_store(
-    rt: DashboardRuntime, store_id: int, name: str, timezone: str, opening_hours: Mapping[str, Mapping[str, str]]
+    rt: ServerContext, store_id: int, name: str, timezone: str, opening_hours: Mapping[str, Mapping[str, str]]
 ) -> StoreRecord:
     """ValueError (with what to fix) for a blank name, an unknown zone or malformed hours."""
     with rt.database.session() as session:
         return StoreRepository(session).update(store_id, name=name, timezone=timezone, opening_hours=opening_hours)
 
 
-def list_users(rt: DashboardRuntime) -> list[UserRecord]:
+def list_users(rt: ServerContext) -> list[UserRecord]:
     with rt.database.session() as session:
         return UserRepository(session).list_all()
 
 
-def create_user(rt: DashboardRuntime, email: str, password: str, role: UserRole, language: Language) -> UserRecord:
+def create_user(rt: ServerContext, email: str, password: str, role: UserRole, language: Language) -> UserRecord:
     """PasswordError or ValueError for bad input, AlreadyExistsError for a taken e-mail."""
     password_hash = hash_password(password)
     with rt.database.session() as session:
         return UserRepository(session).create(email, password_hash, role=role, language=language)
 
 
-def list_api_keys(rt: DashboardRuntime, store_id: int) -> list[ApiKeyRecord]:
+def list_api_keys(rt: ServerContext, store_id: int) -> list[ApiKeyRecord]:
     with rt.database.session() as session:
         return ApiKeyRepository(session).list_by_store(store_id, include_revoked=True)
 
 
-def create_api_key(rt: DashboardRuntime, store_id: int, name: str) -> tuple[ApiKeyRecord, str]:
+def create_api_key(rt: ServerContext, store_id: int, name: str) -> tuple[ApiKeyRecord, str]:
     """The new key's record and the key itself, which is shown once and never stored."""
     made = new_api_key()
     with rt.database.session() as session:
@@ -62,18 +62,18 @@ def create_api_key(rt: DashboardRuntime, store_id: int, name: str) -> tuple[ApiK
     return record, made.key
 
 
-def revoke_api_key(rt: DashboardRuntime, api_key_id: int) -> ApiKeyRecord:
+def revoke_api_key(rt: ServerContext, api_key_id: int) -> ApiKeyRecord:
     with rt.database.session() as session:
         return ApiKeyRepository(session).revoke(api_key_id)
 
 
-def get_privacy(rt: DashboardRuntime, store_id: int) -> PrivacySettings:
+def get_privacy(rt: ServerContext, store_id: int) -> PrivacySettings:
     with rt.database.session() as session:
         return PrivacyRepository(session).get(store_id)
 
 
 def save_privacy(
-    rt: DashboardRuntime, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
+    rt: ServerContext, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
 ) -> PrivacySettings:
     with rt.database.session() as session:
         return PrivacyRepository(session).update(
@@ -95,7 +95,7 @@ class SystemStatus:
     rollups_last_update: datetime | None
 
 
-def system_status(rt: DashboardRuntime) -> SystemStatus:
+def system_status(rt: ServerContext) -> SystemStatus:
     """What /api/health says, plus when the analytics last changed; a database that fails is reported, not raised."""
     started = time.perf_counter()
     try:

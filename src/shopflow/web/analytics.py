@@ -12,7 +12,7 @@ from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now, validate_range
 from shopflow.reports.series import DailySeries, HourlySeries
 from shopflow.reports.zones import ZoneDwellReport
-from shopflow.web.context import DashboardRuntime
+from shopflow.services.context import ServerContext
 
 MAX_HOURLY_DAYS = 31  # beyond a month an hour-by-hour chart is a smear; the daily one says more
 DEFAULT_DAYS = 7
@@ -35,9 +35,7 @@ def default_range(timezone: str) -> tuple[date, date]:
     return today - timedelta(days=DEFAULT_DAYS - 1), today
 
 
-def analytics_view(
-    rt: DashboardRuntime, store_id: int, since: date, until: date, camera_id: int | None
-) -> AnalyticsView:
+def analytics_view(rt: ServerContext, store_id: int, since: date, until: date, camera_id: int | None) -> AnalyticsView:
     """Everything the page shows; InvalidRangeError (a ValueError) for a range to fix, NotFoundError for ids."""
     span = validate_range(since, until)
     with rt.database.session() as session:

@@ -10,10 +10,10 @@ import numpy as np
 
 from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraService
-from shopflow.web.context import DashboardRuntime
+from shopflow.services.context import ServerContext
 
 
-def camera_service(rt: DashboardRuntime) -> CameraService:
+def camera_service(rt: ServerContext) -> CameraService:
     # The dashboard's calls already run in a worker thread, so the workers are re-synced before the page goes on.
     return CameraService(rt.database, default_imgsz=rt.settings.yolo_imgsz, after_change=rt.resync)
 

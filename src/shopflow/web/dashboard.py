@@ -21,8 +21,9 @@ from nicegui import core, ui
 from nicegui.storage import Storage
 
 from shopflow.config.settings import Settings
+from shopflow.services.context import ServerContext
 from shopflow.web.auth import AuthMiddleware
-from shopflow.web.context import DashboardRuntime, set_runtime_provider
+from shopflow.web.context import set_runtime_provider
 from shopflow.web.pages import analytics, cameras, login, overview, settings
 
 log = logging.getLogger(__name__)
@@ -47,8 +48,8 @@ def register_pages() -> None:
     settings.add_page()
 
 
-def _runtime_of(app: FastAPI) -> DashboardRuntime:
-    rt: DashboardRuntime = app.state.runtime
+def _runtime_of(app: FastAPI) -> ServerContext:
+    rt: ServerContext = app.state.runtime
     return rt
 
 

@@ -12,20 +12,20 @@ from datetime import datetime
 from shopflow.reports import live, today
 from shopflow.reports.live import StoreNow
 from shopflow.reports.today import TodayOverview
+from shopflow.services.context import ServerContext
 from shopflow.storage.records import CameraRecord
 from shopflow.storage.repositories import CameraRepository, EventRepository
-from shopflow.web.context import DashboardRuntime
 
 FEED_LENGTH = 8
 
 
-def live_figures(rt: DashboardRuntime, store_id: int) -> StoreNow:
+def live_figures(rt: ServerContext, store_id: int) -> StoreNow:
     """Who is in the store now, as `/api/analytics/now` answers it (the same function)."""
     with rt.database.session() as session:
         return live.now(session, store_id, live=rt)
 
 
-def today_overview(rt: DashboardRuntime, store_id: int) -> TodayOverview:
+def today_overview(rt: ServerContext, store_id: int) -> TodayOverview:
     with rt.database.session() as session:
         return today.today(session, store_id)
 
@@ -40,7 +40,7 @@ class FeedItem:
     dwell_seconds: float | None = None
 
 
-def recent_events(rt: DashboardRuntime, store_id: int, limit: int = FEED_LENGTH) -> list[FeedItem]:
+def recent_events(rt: ServerContext, store_id: int, limit: int = FEED_LENGTH) -> list[FeedItem]:
     """The newest crossings and zone visits of the store, newest first."""
     with rt.database.session() as session:
         events = EventRepository(session)
@@ -70,6 +70,6 @@ def recent_events(rt: DashboardRuntime, store_id: int, limit: int = FEED_LENGTH)
     return sorted(items, key=lambda item: item.at, reverse=True)[:limit]
 
 
-def store_cameras(rt: DashboardRuntime, store_id: int) -> list[CameraRecord]:
+def store_cameras(rt: ServerContext, store_id: int) -> list[CameraRecord]:
     with rt.database.session() as session:
         return CameraRepository(session).list_by_store(store_id)

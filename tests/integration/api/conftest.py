@@ -11,10 +11,10 @@ import cv2
 import pytest
 from fastapi.testclient import TestClient
 
-from shopflow.api.app import create_app
-from shopflow.api.demo import sample_video
-from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
+from shopflow.server.app import create_app
+from shopflow.server.runtime import ServerRuntime
+from shopflow.services.demo import sample_video
 
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from shopflow.api.demo import DEMO_CAMERA, sample_video
+from shopflow.services.demo import DEMO_CAMERA, sample_video
 from shopflow.storage.repositories import CameraRepository
 
 from .conftest import runtime_of

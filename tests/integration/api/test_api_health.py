@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from shopflow import __version__
-from shopflow.api.app import create_app
+from shopflow.server.app import create_app
 from shopflow.storage import migrate
 
 from .conftest import make_settings, runtime_of

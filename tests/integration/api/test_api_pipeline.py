@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from shopflow.api.app import create_app
 from shopflow.config.settings import Settings
+from shopflow.server.app import create_app
 from shopflow.storage.db import Database
 from shopflow.storage.records import LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from starlette.testclient import WebSocketTestSession
 from starlette.websockets import WebSocketDisconnect
 
-from shopflow.api.app import create_app
 from shopflow.domain.events import Direction
+from shopflow.server.app import create_app
 from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, libpq_url
 from tests.integration.storage.factories import T0, crossing, visit
 

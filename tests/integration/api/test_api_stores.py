@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from shopflow.api.demo import DEMO_STORE, DEMO_TIMEZONE
+from shopflow.services.demo import DEMO_STORE, DEMO_TIMEZONE
 
 HOURS = {"mon": {"open": "09:00", "close": "18:00"}, "sat": {"open": "10:00", "close": "02:00"}}
 

@@ -25,7 +25,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from shopflow.api.demo import sample_video
+from shopflow.services.demo import sample_video
 
 pytestmark = pytest.mark.browser
 

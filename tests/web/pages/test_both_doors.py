@@ -19,11 +19,11 @@ from fastapi.testclient import TestClient
 from nicegui import ui
 from nicegui.testing import User
 
-from shopflow.api.app import add_api
-from shopflow.api.runtime import ServerRuntime
+from shopflow.api import add_api
 from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.i18n import format_number
+from shopflow.server.runtime import ServerRuntime
 from shopflow.storage.db import Database
 from shopflow.storage.records import LineConfig
 from shopflow.storage.repositories import CameraRepository

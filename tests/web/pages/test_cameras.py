@@ -10,8 +10,8 @@ import pytest
 from nicegui import ui
 from nicegui.testing import User
 
-from shopflow.api.demo import sample_video
 from shopflow.domain.cameras import CameraStatus
+from shopflow.services.demo import sample_video
 from shopflow.storage.db import Database
 from shopflow.storage.records import InsideSide, UserRole
 from shopflow.storage.repositories import CameraRepository

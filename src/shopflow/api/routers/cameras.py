@@ -16,7 +16,6 @@ from fastapi.responses import StreamingResponse
 
 from shopflow.api.deps import CameraServiceDep, RuntimeDep
 from shopflow.api.errors import ConflictError
-from shopflow.api.runtime import ServerRuntime
 from shopflow.api.schemas.cameras import (
     CameraCreate,
     CameraOut,
@@ -26,6 +25,7 @@ from shopflow.api.schemas.cameras import (
     LiveCountsOut,
 )
 from shopflow.pipeline.probe import ProbeResult
+from shopflow.services.context import ServerContext
 from shopflow.storage.records import CameraRecord
 
 router = APIRouter(prefix="/api/cameras", tags=["cameras"])
@@ -37,7 +37,7 @@ BOUNDARY = "frame"
 NO_CACHE = {"Cache-Control": "no-store"}
 
 
-def _out(runtime: ServerRuntime, record: CameraRecord) -> CameraOut:
+def _out(runtime: ServerContext, record: CameraRecord) -> CameraOut:
     return CameraOut.of(record, running=runtime.is_running(record.id))
 
 
@@ -114,7 +114,7 @@ async def live_counts(camera_id: int, cameras: CameraServiceDep, runtime: Runtim
     )
 
 
-def _not_live(runtime: ServerRuntime, camera_id: int) -> str:
+def _not_live(runtime: ServerContext, camera_id: int) -> str:
     if not runtime.start_pipeline:
         return "this server runs without the camera pipeline, so there is no live picture"
     if not runtime.is_running(camera_id):
@@ -154,7 +154,7 @@ async def stream(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep)
     )
 
 
-async def _mjpeg(runtime: ServerRuntime, camera_id: int) -> AsyncIterator[bytes]:
+async def _mjpeg(runtime: ServerContext, camera_id: int) -> AsyncIterator[bytes]:
     hub = runtime.hub
     # Polling costs little and keeps no thread per viewer; pictures come at most 5 times a second anyway.
     with hub.watch(camera_id):

@@ -26,8 +26,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from shopflow.api.deps import RuntimeDep
-from shopflow.api.realtime import Message, counts_message
-from shopflow.api.runtime import ServerRuntime
+from shopflow.services.context import ServerContext
+from shopflow.services.realtime import Message, counts_message
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraRecord, SnapshotRecord
@@ -51,7 +51,7 @@ def _store_cameras(database: Database, store_id: int) -> tuple[list[CameraRecord
 
 
 def _counts(
-    runtime: ServerRuntime, store_id: int, cameras: list[CameraRecord], latest: dict[int, SnapshotRecord]
+    runtime: ServerContext, store_id: int, cameras: list[CameraRecord], latest: dict[int, SnapshotRecord]
 ) -> Message:
     entries: list[dict[str, Any]] = []
     for camera in cameras:

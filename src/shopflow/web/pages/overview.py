@@ -12,7 +12,7 @@ from shopflow.reports.live import StoreNow
 from shopflow.reports.today import TodayOverview
 from shopflow.storage.records import StoreRecord
 from shopflow.web.auth import can_manage, signed_in_user
-from shopflow.web.context import realtime_feed, runtime
+from shopflow.web.context import runtime
 from shopflow.web.figures import live_figures, recent_events, store_cameras, today_overview
 from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
 from shopflow.web.layout import banner, frame, offline_banner, page_title
@@ -155,15 +155,12 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
     shown_trouble: tuple[tuple[int, str, str | None], ...] | None = None
     # New crossings and visits arrive through the realtime channel: today's figures and the feed are redrawn
     # on the next tick after one, not only every SLOW_EVERY ticks.
-    feed_channel = realtime_feed(rt)
-    subscription = feed_channel.subscribe(store.id) if feed_channel is not None else None
-    if feed_channel is not None and subscription is not None:
-        channel, sub = feed_channel, subscription
-        ui.context.client.on_disconnect(lambda: channel.unsubscribe(sub))
+    subscription = rt.broker.subscribe(store.id)
+    ui.context.client.on_disconnect(lambda: rt.broker.unsubscribe(subscription))
 
     def new_events_arrived() -> bool:
         arrived = False
-        while subscription is not None and not subscription.queue.empty():
+        while not subscription.queue.empty():
             arrived = subscription.queue.get_nowait().get("type") == "event" or arrived
         return arrived
 

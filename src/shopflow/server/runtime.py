@@ -10,13 +10,13 @@ import logging
 import threading
 from dataclasses import replace
 
-from shopflow.api.realtime import EventRelay, RealtimeBroker
 from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
 from shopflow.pipeline.camera import CameraReport, CameraSpec
 from shopflow.pipeline.engine import EngineSettings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.pipeline.supervisor import CameraSupervisor
+from shopflow.services.realtime import EventRelay, RealtimeBroker
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraSource

@@ -13,11 +13,11 @@ import anyio
 from fastapi import FastAPI
 
 from shopflow import __version__
-from shopflow.api.demo import ensure_demo
-from shopflow.api.errors import install_error_handlers
-from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
-from shopflow.api.runtime import ServerRuntime
+from shopflow.api import add_api
 from shopflow.config.settings import Settings
+from shopflow.server.runtime import ServerRuntime
+from shopflow.services.context import ServerContext
+from shopflow.services.demo import ensure_demo
 from shopflow.storage import migrate
 from shopflow.storage.db import Database
 from shopflow.web import mount_dashboard
@@ -50,7 +50,8 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         try:
             await anyio.to_thread.run_sync(lambda: ensure_demo(database, force=demo, imgsz=settings.yolo_imgsz))
             runtime.broker.bind(asyncio.get_running_loop())
-            app.state.runtime = runtime
+            context: ServerContext = runtime  # what the API and the dashboard may use of it (checked here)
+            app.state.runtime = context
             await anyio.to_thread.run_sync(runtime.start)
             # Everything loaded so far (modules, the model session, NiceGUI) lives as long as the process: moved out
             # of the collector's sight, a full collection no longer walks it, which cut the 95th percentile of the
@@ -72,10 +73,3 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
     add_api(app)
     mount_dashboard(app, settings)
     return app
-
-
-def add_api(app: FastAPI) -> None:
-    """The REST API's routes and error answers on `app`; its lifespan must set `app.state.runtime`."""
-    install_error_handlers(app)
-    for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
-        app.include_router(router)

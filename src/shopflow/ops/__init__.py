@@ -1,1 +1,0 @@
-"""ShopFlow ops layer."""

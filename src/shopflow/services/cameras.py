@@ -43,13 +43,6 @@ def is_file_source(value: str) -> bool:
         return False
 
 
-def _name(value: str) -> str:
-    value = value.strip()
-    if not value:
-        raise CameraInputError("give the camera a name")
-    return value
-
-
 @dataclass(frozen=True, slots=True)
 class NewCamera:
     store_id: int
@@ -116,7 +109,7 @@ class CameraService:
             StoreRepository(session).get(new.store_id)
             record = CameraRepository(session).create(
                 new.store_id,
-                _name(new.name),
+                new.name,
                 check_source(new.source_url),
                 sample_fps=new.sample_fps,
                 imgsz=new.imgsz or self._default_imgsz,
@@ -134,7 +127,7 @@ class CameraService:
             cameras = CameraRepository(session)
             record = cameras.update(
                 camera_id,
-                name=None if changes.name is None else _name(changes.name),
+                name=changes.name,
                 source_url=_new_source(changes.source_url, cameras.get(camera_id).source_url),
                 sample_fps=changes.sample_fps,
                 imgsz=changes.imgsz,

@@ -11,11 +11,11 @@ from nicegui import ui
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.errors import InvalidRangeError
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import CameraRecord, StoreRecord
+from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.web.analytics import AnalyticsView, analytics_view, api_url, default_range
-from shopflow.web.auth import signed_in_user
 from shopflow.web.context import runtime
 from shopflow.web.figures import store_cameras
+from shopflow.web.guard import member_page
 from shopflow.web.i18n import (
     current_lang,
     fmt_date,
@@ -26,7 +26,7 @@ from shopflow.web.i18n import (
     label,
     t,
 )
-from shopflow.web.layout import banner, frame, offline_banner, page_title
+from shopflow.web.layout import banner, offline_banner, page_title
 
 ALL_CAMERAS = 0
 
@@ -209,13 +209,8 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
 
 
 def add_page() -> None:
-    @ui.page("/analytics")
-    async def analytics_page() -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/analytics")
+    @member_page("/analytics", nav="/analytics")
+    async def analytics_page(user: UserRecord, store: StoreRecord | None) -> None:
         with ui.column().classes("w-full max-w-7xl mx-auto p-4 gap-4"):
             page_title(t("nav_analytics"))
             if store is None:

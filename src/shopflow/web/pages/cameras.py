@@ -13,12 +13,13 @@ from shopflow.domain.geometry import GeometryError
 from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, StoreRecord, UserRecord, ZoneConfig
-from shopflow.web.auth import can_manage, signed_in_user
+from shopflow.web.auth import can_manage
 from shopflow.web.cameras import Snapshot, camera_service, snapshot_of
 from shopflow.web.context import runtime
 from shopflow.web.figures import store_cameras
+from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, frame, page_title
+from shopflow.web.layout import banner, page_title
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -115,13 +116,8 @@ class CameraRow:
 
 
 def _list_page() -> None:
-    @ui.page("/cameras")
-    async def cameras_page() -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/cameras")
+    @member_page("/cameras", nav="/cameras")
+    async def cameras_page(user: UserRecord, store: StoreRecord | None) -> None:
         manage = can_manage(user)
         with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
             with ui.row().classes("w-full items-center"):
@@ -463,13 +459,8 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
 
 
 def _editor_pages() -> None:
-    @ui.page("/cameras/new")
-    async def new_camera_page() -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/cameras")
+    @member_page("/cameras/new", nav="/cameras")
+    async def new_camera_page(user: UserRecord, store: StoreRecord | None) -> None:
         with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
             page_title(t("new_camera"))
             if store is None or not can_manage(user):
@@ -477,13 +468,8 @@ def _editor_pages() -> None:
                 return
             await _editor(user, store, None)
 
-    @ui.page("/cameras/{camera_id}")
-    async def edit_camera_page(camera_id: int) -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/cameras")
+    @member_page("/cameras/{camera_id}", nav="/cameras")
+    async def edit_camera_page(user: UserRecord, store: StoreRecord | None, camera_id: int) -> None:
         with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
             try:
                 camera = await asyncio.to_thread(camera_service(runtime()).get, camera_id)

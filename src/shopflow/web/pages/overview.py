@@ -10,12 +10,13 @@ from nicegui import ui
 from shopflow.reports.compare import FigureChange
 from shopflow.reports.live import StoreNow
 from shopflow.reports.today import TodayOverview
-from shopflow.storage.records import StoreRecord
-from shopflow.web.auth import can_manage, signed_in_user
+from shopflow.storage.records import StoreRecord, UserRecord
+from shopflow.web.auth import can_manage
 from shopflow.web.context import runtime
 from shopflow.web.figures import live_figures, recent_events, store_cameras, today_overview
+from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
-from shopflow.web.layout import banner, frame, offline_banner, page_title
+from shopflow.web.layout import banner, offline_banner, page_title
 
 LIVE_EVERY_SECONDS = 1.0
 SLOW_EVERY = 5  # today's figures and the feed: every 5th live tick
@@ -88,13 +89,8 @@ def first_step(manage: bool) -> None:
 
 
 def add_page() -> None:
-    @ui.page("/")
-    async def overview_page() -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/")
+    @member_page("/", nav="/")
+    async def overview_page(user: UserRecord, store: StoreRecord | None) -> None:
         rt = runtime()
         with ui.column().classes("w-full max-w-7xl mx-auto p-4 gap-4"):
             page_title(t("nav_overview"))

@@ -22,10 +22,11 @@ from shopflow.web.admin import (
     save_store,
     system_status,
 )
-from shopflow.web.auth import can_manage, signed_in_user
+from shopflow.web.auth import can_manage
 from shopflow.web.context import runtime
+from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, frame, page_title
+from shopflow.web.layout import banner, page_title
 from shopflow.web.pages.cameras import failure
 
 ROLES = (UserRole.OWNER, UserRole.MANAGER, UserRole.VIEWER)
@@ -289,13 +290,8 @@ async def _system_tab(store: StoreRecord) -> None:
 
 
 def add_page() -> None:
-    @ui.page("/settings")
-    async def settings_page() -> None:
-        user = signed_in_user()
-        if user is None:
-            ui.navigate.to("/login")
-            return
-        store = frame(user, "/settings")
+    @member_page("/settings", nav="/settings")
+    async def settings_page(user: UserRecord, store: StoreRecord | None) -> None:
         with ui.column().classes("w-full max-w-6xl mx-auto p-4 gap-4"):
             page_title(t("nav_settings"))
             if store is None:

@@ -40,20 +40,11 @@ from shopflow.reports.series import daily_series, hourly_series
 from shopflow.reports.today import today
 from shopflow.storage import migrate
 from shopflow.storage.db import Database, normalise_url
-from shopflow.storage.records import (
-    WEEKDAYS,
-    Counts,
-    InsideSide,
-    LineConfig,
-    NewCrossing,
-    NewSnapshot,
-    NewTally,
-    NewVisit,
-    RollupKey,
-    ZoneConfig,
-)
+from shopflow.storage.event_records import NewCrossing, NewSnapshot, NewTally, NewVisit
+from shopflow.storage.records import WEEKDAYS, InsideSide, LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, EventRepository, RollupRepository, StoreRepository
 from shopflow.storage.repositories.rollups import rollup_deltas
+from shopflow.storage.rollup_records import Counts, RollupKey
 
 PG_ADMIN_URLS = (
     "postgresql+psycopg://postgres@127.0.0.1:5432/test",

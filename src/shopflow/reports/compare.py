@@ -12,8 +12,8 @@ from shopflow.reports.day import DayFigures
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
 from shopflow.reports.series import total
-from shopflow.storage.records import Counts
 from shopflow.storage.repositories import RollupRepository
+from shopflow.storage.rollup_records import Counts
 
 Value = int | float | None
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from shopflow.reports.i18n import Lang, format_date, format_plain_number, format_time, label
 from shopflow.reports.series import HourlySeries, hourly_series
-from shopflow.storage.records import Counts
+from shopflow.storage.rollup_records import Counts
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

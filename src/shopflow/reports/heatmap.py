@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import resolve_scope
-from shopflow.storage.records import HeatmapGrid
 from shopflow.storage.repositories import HeatmapRepository
+from shopflow.storage.rollup_records import HeatmapGrid
 
 log = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
-from shopflow.storage.records import Counts
 from shopflow.storage.repositories import RollupRepository
+from shopflow.storage.rollup_records import Counts
 
 
 @dataclass(frozen=True, slots=True)

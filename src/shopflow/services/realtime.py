@@ -22,7 +22,7 @@ from typing import Any
 
 from shopflow.pipeline.live_hub import LiveCounts
 from shopflow.storage.db import Database
-from shopflow.storage.records import NewCrossing, NewVisit
+from shopflow.storage.event_records import NewCrossing, NewVisit
 from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, NotificationRepository
 from shopflow.storage.writer import CommittedEvents
 

@@ -16,22 +16,21 @@ an event whose (camera, key) is already stored is skipped and does not touch the
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import timedelta
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy.exc import DataError, IntegrityError
 
 from shopflow.domain.backoff import Backoff
-from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
-from shopflow.domain.stamped import HeatmapTally, PartyTally, StampedEvent
-from shopflow.storage.columns import require_utc, utcnow
+from shopflow.domain.events import CountSnapshot, ZoneEntry
+from shopflow.domain.stamped import StampedEvent
+from shopflow.storage.columns import utcnow
 from shopflow.storage.db import Database
-from shopflow.storage.records import NewCrossing, NewHeatmapTally, NewSnapshot, NewTally, NewVisit
+from shopflow.storage.event_records import NewCrossing, NewVisit
+from shopflow.storage.event_rows import EventRows, add_row, check_event
 from shopflow.storage.repositories.cameras import CameraRepository, CameraRouting
 from shopflow.storage.repositories.events import EventRepository
 from shopflow.storage.repositories.heatmaps import HeatmapRepository
@@ -39,7 +38,6 @@ from shopflow.storage.repositories.rollups import RollupRepository, rollup_delta
 
 log = logging.getLogger(__name__)
 
-MAX_KEY_LENGTH = 128  # the event_key columns
 # Errors that will not go away by retrying the same batch: split it to find the events at fault.
 PERMANENT_ERRORS = (IntegrityError, DataError)
 PERMANENT_ATTEMPTS_BEFORE_SPLIT = 2
@@ -74,44 +72,6 @@ class _Item:
     seq: int
     camera_id: int
     stamped: StampedEvent
-
-
-@dataclass(slots=True)
-class _Rows:
-    crossings: list[NewCrossing] = field(default_factory=list)
-    visits: list[NewVisit] = field(default_factory=list)
-    snapshots: list[NewSnapshot] = field(default_factory=list)
-    tallies: list[NewTally] = field(default_factory=list)
-    heatmaps: list[NewHeatmapTally] = field(default_factory=list)
-
-    def __len__(self) -> int:
-        return len(self.crossings) + len(self.visits) + len(self.snapshots) + len(self.tallies) + len(self.heatmaps)
-
-    def one_by_one(self) -> Iterable[_Rows]:
-        for crossing in self.crossings:
-            yield _Rows(crossings=[crossing])
-        for visit in self.visits:
-            yield _Rows(visits=[visit])
-        for snapshot in self.snapshots:
-            yield _Rows(snapshots=[snapshot])
-        for tally in self.tallies:
-            yield _Rows(tallies=[tally])
-        for heatmap in self.heatmaps:
-            yield _Rows(heatmaps=[heatmap])
-
-
-def _check(stamped: StampedEvent) -> None:
-    """Refuse what the database would reject forever, while the producer can still be told."""
-    require_utc(stamped.occurred_at, "occurred_at")
-    if not stamped.key or len(stamped.key) > MAX_KEY_LENGTH:
-        raise ValueError(f"event key must be 1 to {MAX_KEY_LENGTH} characters, got {stamped.key!r}")
-    event = stamped.event
-    if isinstance(event, Visit) and event.dwell_seconds < 0:
-        raise ValueError(f"visit {stamped.key!r} exits before it enters")
-    if isinstance(event, HeatmapTally) and not all(math.isfinite(v) and v >= 0 for v in event.cells):
-        raise ValueError(f"heatmap tally {stamped.key!r} has a negative or non-finite cell")
-    if not isinstance(event, Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally | HeatmapTally):
-        raise TypeError(f"not an event the writer knows: {type(event).__name__}")
 
 
 class EventWriter:
@@ -174,7 +134,7 @@ class EventWriter:
 
     def write(self, camera_id: int, events: Sequence[StampedEvent]) -> None:
         for stamped in events:
-            _check(stamped)
+            check_event(stamped)
         kept = [stamped for stamped in events if not isinstance(stamped.event, ZoneEntry)]
         if not kept:
             return
@@ -344,7 +304,7 @@ class EventWriter:
                     return
                 time.sleep(delay)
 
-    def _commit_one_by_one(self, rows: _Rows, attempt: int) -> None:
+    def _commit_one_by_one(self, rows: EventRows, attempt: int) -> None:
         for single in rows.one_by_one():
             try:
                 self._commit(single, attempt)
@@ -353,7 +313,7 @@ class EventWriter:
                     self._dropped_events += 1
                 log.error("dropped an event the database rejects: %s", error)
 
-    def _commit(self, rows: _Rows, attempt: int) -> None:
+    def _commit(self, rows: EventRows, attempt: int) -> None:
         if not len(rows):
             return
         with self._database.session() as session:
@@ -378,16 +338,16 @@ class EventWriter:
             except Exception:  # a listener's failure must not make the stored batch look failed and retried
                 log.exception("on_committed hook failed")
 
-    def _rows(self, batch: list[_Item]) -> _Rows:
+    def _rows(self, batch: list[_Item]) -> EventRows:
         routing = self._camera_routing({item.camera_id for item in batch})
-        rows = _Rows()
+        rows = EventRows()
         unknown = 0
         for item in batch:
             camera = routing.get(item.camera_id)
             if camera is None:
                 unknown += 1
                 continue
-            _add_row(rows, camera, item.stamped)
+            add_row(rows, camera, item.stamped)
         if unknown:
             with self._lock:
                 self._dropped_events += unknown
@@ -409,73 +369,3 @@ class EventWriter:
                 self._routing[camera_id] = (now, camera)
                 fresh[camera_id] = camera
         return fresh
-
-
-def _add_row(rows: _Rows, camera: CameraRouting, stamped: StampedEvent) -> None:
-    event, at, key = stamped.event, require_utc(stamped.occurred_at), stamped.key
-    ids = {"camera_id": camera.camera_id, "store_id": camera.store_id}
-    if isinstance(event, Crossing):
-        line = camera.lines.get(event.line)
-        rows.crossings.append(
-            NewCrossing(
-                **ids,
-                line=event.line,
-                direction=event.direction,
-                is_entry=None if line is None else line.is_entry(event.direction),
-                track_id=event.track_id,
-                person_kind=event.kind,
-                at=at,
-                event_key=key,
-            )
-        )
-    elif isinstance(event, Visit):
-        rows.visits.append(
-            NewVisit(
-                **ids,
-                zone=event.zone,
-                track_id=event.track_id,
-                person_kind=event.kind,
-                entered_at=at - timedelta(seconds=event.dwell_seconds),
-                exited_at=at,
-                dwell_seconds=event.dwell_seconds,
-                event_key=key,
-            )
-        )
-    elif isinstance(event, CountSnapshot):
-        rows.snapshots.append(
-            NewSnapshot(
-                **ids,
-                at=at,
-                total_people=event.total_people,
-                customers=event.customers,
-                employees=event.employees,
-                groups=event.groups,
-                potential_customers=event.potential_customers,
-                processing_time_ms=stamped.processing_time_ms,
-                event_key=key,
-            )
-        )
-    elif isinstance(event, PartyTally):
-        rows.tallies.append(
-            NewTally(
-                **ids,
-                at=at,
-                potential_customers=event.potential_customers,
-                groups=event.groups,
-                visitors=event.visitors,
-                event_key=key,
-            )
-        )
-    elif isinstance(event, HeatmapTally):
-        rows.heatmaps.append(
-            NewHeatmapTally(
-                camera_id=camera.camera_id,
-                at=at,
-                columns=event.columns,
-                rows=event.rows,
-                cells=event.cells,
-                frame_width=event.frame_width,
-                frame_height=event.frame_height,
-                event_key=key,
-            )
-        )

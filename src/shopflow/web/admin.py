@@ -12,14 +12,7 @@ from shopflow.config.credentials import hash_password, new_api_key
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import health
 from shopflow.services.context import ServerContext
-from shopflow.storage.records import (
-    ApiKeyRecord,
-    Language,
-    PrivacySettings,
-    StoreRecord,
-    UserRecord,
-    UserRole,
-)
+from shopflow.storage.records import ApiKeyRecord, Language, PrivacySettings, StoreRecord, UserRecord, UserRole
 from shopflow.storage.repositories import (
     ApiKeyRepository,
     CameraRepository,

@@ -4,6 +4,9 @@ reader's language on the store's clock.
 The language is the signed-in user's (`users.language`), kept in the browser session so the sign-in page
 follows it too. Figure names shared with the exports come from reports/i18n.py, so a CSV column and a card
 say the same thing.
+
+Over 400 lines because nearly all of it is the two message tables, kept side by side in one file so a message
+added in one language is seen missing in the other (a test checks both have the same keys).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ import pytest
 
 from shopflow.reports.heatmap import NEUTRAL_BACKGROUND, combine_grids, heatmap_png
 from shopflow.storage.db import Database
-from shopflow.storage.records import HeatmapGrid
+from shopflow.storage.rollup_records import HeatmapGrid
 
 from .helpers import SAO_PAULO, heat, local, make_store, write
 

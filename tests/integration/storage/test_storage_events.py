@@ -11,7 +11,7 @@ from shopflow.domain.events import Direction
 from shopflow.domain.people import PersonKind
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import CrossingRecord, Cursor, NewCrossing, NewSnapshot, Page
+from shopflow.storage.event_records import CrossingRecord, Cursor, NewCrossing, NewSnapshot, Page
 from shopflow.storage.repositories import CameraRepository, EventRepository, RollupRepository, rollup_deltas
 
 from .factories import T0, minutes, store_with_cameras

@@ -9,7 +9,7 @@ import pytest
 
 from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
-from shopflow.storage.records import NewHeatmapTally
+from shopflow.storage.event_records import NewHeatmapTally
 from shopflow.storage.repositories import CameraRepository, HeatmapRepository
 from shopflow.storage.repositories.heatmaps import decode_cells, encode_cells
 from shopflow.storage.writer import EventWriter

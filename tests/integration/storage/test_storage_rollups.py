@@ -12,8 +12,8 @@ from shopflow.domain.events import Direction
 from shopflow.domain.people import PersonKind
 from shopflow.domain.stamped import PartyTally, StampedEvent
 from shopflow.storage.db import Database
-from shopflow.storage.records import Counts, DailyTotals, HourlyTotals
 from shopflow.storage.repositories import EventRepository, RollupRepository
+from shopflow.storage.rollup_records import Counts, DailyTotals, HourlyTotals
 from shopflow.storage.writer import EventWriter
 
 from .factories import T0, crossing, minutes, snapshot, store_with_cameras, tally, visit

@@ -16,8 +16,8 @@ from shopflow.domain.people import PersonKind
 from shopflow.domain.stamped import StampedEvent
 from shopflow.pipeline.sink import EventSink
 from shopflow.storage.db import Database
-from shopflow.storage.records import Counts, HourlyTotals
 from shopflow.storage.repositories import CameraRepository, EventRepository, RollupRepository
+from shopflow.storage.rollup_records import Counts, HourlyTotals
 from shopflow.storage.writer import EventWriter
 
 from .factories import T0, crossing, minutes, snapshot, store_with_cameras, tally, visit, zone_entry

@@ -11,7 +11,7 @@ from shopflow.api.deps import SessionDep
 from shopflow.api.errors import InvalidInputError
 from shopflow.api.schemas.events import CrossingOut, EventKind, EventPage, SnapshotOut, VisitOut
 from shopflow.domain.people import PersonKind
-from shopflow.storage.records import CrossingRecord, Page, SnapshotRecord, VisitRecord
+from shopflow.storage.event_records import CrossingRecord, Page, SnapshotRecord, VisitRecord
 from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
 
 router = APIRouter(prefix="/api/events", tags=["events"])

@@ -30,7 +30,8 @@ from shopflow.services.context import ServerContext
 from shopflow.services.realtime import Message, counts_message
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import CameraRecord, SnapshotRecord
+from shopflow.storage.event_records import SnapshotRecord
+from shopflow.storage.records import CameraRecord
 from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from shopflow.reports.scope import Scope
 from shopflow.reports.series import DailySeries, DayPoint, HourlySeries, HourPoint
 from shopflow.reports.today import TodayOverview
 from shopflow.reports.zones import ZoneDwell, ZoneDwellReport
-from shopflow.storage.records import Counts
+from shopflow.storage.rollup_records import Counts
 
 
 class AnalyticsHealthOut(BaseModel):

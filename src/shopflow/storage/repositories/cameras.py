@@ -14,13 +14,7 @@ from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
-from shopflow.storage.records import (
-    CameraRecord,
-    CameraSource,
-    LineConfig,
-    ZoneConfig,
-    check_unique_names,
-)
+from shopflow.storage.records import CameraRecord, CameraSource, LineConfig, ZoneConfig, check_unique_names
 
 MAX_SAMPLE_FPS = 30.0
 

@@ -13,8 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from shopflow.domain.events import Direction
 from shopflow.domain.people import PersonKind
 from shopflow.storage.columns import require_utc
-from shopflow.storage.models import CameraEventRow, CameraRow, CrossingRow, PartyTallyRow, VisitRow
-from shopflow.storage.records import (
+from shopflow.storage.event_records import (
     CrossingRecord,
     Cursor,
     NewCrossing,
@@ -25,6 +24,7 @@ from shopflow.storage.records import (
     SnapshotRecord,
     VisitRecord,
 )
+from shopflow.storage.models import CameraEventRow, CameraRow, CrossingRow, PartyTallyRow, VisitRow
 from shopflow.storage.repositories._dialect import upsert_insert
 
 NewT = TypeVar("NewT", NewCrossing, NewVisit, NewSnapshot, NewTally)

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shopflow.storage.columns import require_utc, utcnow
+from shopflow.storage.event_records import NewHeatmapTally
 from shopflow.storage.models import HeatmapHourlyRow, HeatmapTallyRow
-from shopflow.storage.records import HeatmapGrid, NewHeatmapTally
 from shopflow.storage.repositories._dialect import upsert_insert
 from shopflow.storage.repositories.rollups import hour_start
+from shopflow.storage.rollup_records import HeatmapGrid
 
 # Cells are stored as little-endian float32: half the bytes of float64, and ample for person-seconds.
 CELL_DTYPE = np.dtype("<f4")

@@ -13,18 +13,10 @@ from sqlalchemy.orm import Session
 from shopflow.domain.people import PersonKind
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import NotFoundError
+from shopflow.storage.event_records import NewCrossing, NewSnapshot, NewTally, NewVisit
 from shopflow.storage.models import HourlyRollupRow, StoreRow
-from shopflow.storage.records import (
-    Counts,
-    DailyTotals,
-    HourlyTotals,
-    NewCrossing,
-    NewSnapshot,
-    NewTally,
-    NewVisit,
-    RollupKey,
-)
 from shopflow.storage.repositories._dialect import upsert_insert
+from shopflow.storage.rollup_records import Counts, DailyTotals, HourlyTotals, RollupKey
 
 HOUR = timedelta(hours=1)
 COUNT_FIELDS = tuple(field.name for field in fields(Counts))

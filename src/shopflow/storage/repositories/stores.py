@@ -10,12 +10,7 @@ from sqlalchemy.orm import Session
 
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import OrganisationRow, StoreRow
-from shopflow.storage.records import (
-    DEFAULT_TIMEZONE,
-    OrganisationRecord,
-    StoreRecord,
-    validate_opening_hours,
-)
+from shopflow.storage.records import DEFAULT_TIMEZONE, OrganisationRecord, StoreRecord, validate_opening_hours
 
 
 def validate_timezone(name: str) -> str:

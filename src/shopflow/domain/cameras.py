@@ -6,6 +6,9 @@ from enum import StrEnum
 
 # Frames analysed per second when nothing else is asked: enough to follow a walking person across a doorway.
 DEFAULT_SAMPLE_FPS = 5.0
+# The detector's input size of a camera stored or run without one. The API, the dashboard and the demo always
+# give one: the server's YOLO_IMGSZ (config/settings.py) unless the request names another.
+DEFAULT_IMGSZ = 480
 
 
 class CameraStatus(StrEnum):

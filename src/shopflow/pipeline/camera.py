@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import CountingLine, Zone
 
 
@@ -15,7 +15,7 @@ class CameraSpec:
     camera_id: int
     source: str  # full URL with credentials: never logged, see redact_url
     sample_fps: float = DEFAULT_SAMPLE_FPS
-    imgsz: int = 480
+    imgsz: int = DEFAULT_IMGSZ
     lines: tuple[CountingLine, ...] = ()
     zones: tuple[Zone, ...] = ()
     loop: bool = False  # video files only: play again from the start (the demo camera)

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS
 from shopflow.storage.columns import UTCDateTime, utcnow
 from shopflow.storage.records import DEFAULT_TIMEZONE
 
@@ -86,7 +86,7 @@ class CameraRow(Base):
     name: Mapped[str] = mapped_column(String(200))
     source_url: Mapped[str] = mapped_column(Text)
     sample_fps: Mapped[float] = mapped_column(default=DEFAULT_SAMPLE_FPS)
-    imgsz: Mapped[int] = mapped_column(Integer, default=480)
+    imgsz: Mapped[int] = mapped_column(Integer, default=DEFAULT_IMGSZ)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     lines: Mapped[list[Any]] = mapped_column(JSON, default=list)
     zones: Mapped[list[Any]] = mapped_column(JSON, default=list)

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
@@ -119,7 +119,7 @@ class CameraRepository:
         source_url: str,
         *,
         sample_fps: float = DEFAULT_SAMPLE_FPS,
-        imgsz: int = 480,
+        imgsz: int = DEFAULT_IMGSZ,
         enabled: bool = True,
         lines: Sequence[LineConfig] = (),
         zones: Sequence[ZoneConfig] = (),

@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from shopflow.ops.settings import OpsSettings
 from shopflow.storage.db import Database
-from shopflow.storage.repositories.maintenance import MaintenanceRepository
+from shopflow.storage.repositories.maintenance import DELETE_BATCH, MaintenanceRepository
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,7 @@ def register(make_rule: Callable[[OpsSettings], PurgeRule]) -> Callable[[OpsSett
     return make_rule
 
 
-def raw_events_rule() -> PurgeRule:
+def raw_events_rule(batch: int = DELETE_BATCH) -> PurgeRule:
     """Raw events (snapshots, crossings, visits, tallies) older than each store's own retention setting."""
 
     def step(database: Database, now: datetime) -> dict[str, int]:
@@ -57,18 +57,20 @@ def raw_events_rule() -> PurgeRule:
         removed: Counter[str] = Counter()
         for store_id, days in retention.items():
             with database.session() as session:
-                removed.update(MaintenanceRepository(session).delete_raw_events(store_id, now - timedelta(days=days)))
+                removed.update(
+                    MaintenanceRepository(session).delete_raw_events(store_id, now - timedelta(days=days), batch=batch)
+                )
         return dict(removed)
 
     return PurgeRule("raw events", step)
 
 
-def aggregates_rule(days: int) -> PurgeRule:
+def aggregates_rule(days: int, batch: int = DELETE_BATCH) -> PurgeRule:
     """Hourly rollups and heatmap grids, kept longer than the events they summarise."""
 
     def step(database: Database, now: datetime) -> dict[str, int]:
         with database.session() as session:
-            return MaintenanceRepository(session).delete_aggregates(now - timedelta(days=days))
+            return MaintenanceRepository(session).delete_aggregates(now - timedelta(days=days), batch=batch)
 
     return PurgeRule("aggregates", step)
 

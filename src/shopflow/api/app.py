@@ -18,6 +18,8 @@ from shopflow.api.errors import install_error_handlers
 from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
 from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
+from shopflow.ops.observability import init_sentry, install_observability
+from shopflow.ops.settings import OpsSettings
 from shopflow.storage import migrate
 from shopflow.storage.db import Database
 from shopflow.web import mount_dashboard
@@ -70,6 +72,8 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
     )
     install_error_handlers(app)
+    init_sentry(settings)
+    install_observability(app, lambda: getattr(app.state, "runtime", None), metrics=OpsSettings().metrics_enabled)
     for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
         app.include_router(router)
     mount_dashboard(app, settings)

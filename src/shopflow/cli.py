@@ -246,6 +246,9 @@ def serve(
     port: Annotated[
         int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on (default API_PORT).")
     ] = None,
+    no_cameras: Annotated[
+        bool, typer.Option("--no-cameras", help="Serve the API and dashboard only: an extra replica on PostgreSQL.")
+    ] = False,
 ) -> None:
     """Run the store server: the API, the dashboards' realtime feed, and the camera workers."""
     try:
@@ -269,7 +272,7 @@ def serve(
     log_options = configure_logging(OpsSettings().log_format)
     # An open MJPEG stream never ends by itself: without a grace limit, stopping the server would wait for it.
     uvicorn.run(
-        create_app(settings, demo=demo),
+        create_app(settings, demo=demo, start_pipeline=not no_cameras),
         host=host,
         port=port,
         workers=1,

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shopflow.ops import retention
 from shopflow.ops.retention import PurgeRule, aggregates_rule, embeddings_rule, raw_events_rule, run_retention
 from shopflow.ops.settings import OpsSettings
+from shopflow.pipeline.sink import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.models import CrossingRow, HourlyRollupRow
 from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository
@@ -20,12 +21,14 @@ from ..storage.factories import crossing, snapshot, store_with_cameras, tally, v
 from .helpers import add_employee, all_rows
 
 NOW = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
-RAW = ("camera_events", "crossings", "visits", "party_tallies")
+RAW = ("camera_events", "crossings", "visits", "party_tallies", "heatmap_tallies")
 
 
-def events_at(prefix: str, at: datetime) -> list:  # type: ignore[type-arg]
-    """Two crossings, a visit, a snapshot and a tally: a bit of every raw table, all in one hour."""
+def events_at(prefix: str, at: datetime) -> list[StampedEvent]:
+    """Two crossings, a visit, a snapshot, a tally and a heatmap tally: a bit of every raw table, in one hour."""
+    heat = HeatmapTally(at=0.0, columns=2, rows=1, cells=(1.0, 2.0), frame_width=640, frame_height=480)
     return [
+        StampedEvent(heat, at + timedelta(minutes=5), f"{prefix}-h"),
         crossing(f"{prefix}-c1", at, track_id=1),
         crossing(f"{prefix}-c2", at + timedelta(minutes=1), track_id=2),
         visit(f"{prefix}-v", at + timedelta(minutes=2), 30.0),
@@ -72,7 +75,13 @@ def test_raw_events_go_after_each_stores_retention_and_rollups_stay(
     # A batch of 2 makes every rule loop, as it does over millions of rows with the real batch size.
     report = run_retention(database, [raw_events_rule(batch=2), aggregates_rule(100, batch=2)], now=NOW)
 
-    assert report.removed == {"crossings": 4, "visits": 2, "camera_events": 2, "party_tallies": 2}
+    assert report.removed == {
+        "crossings": 4,
+        "visits": 2,
+        "camera_events": 2,
+        "party_tallies": 2,
+        "heatmap_tallies": 2,
+    }
     assert report.failed == []
     assert keys(database) == {"a-new-c1", "a-new-c2", "b-new-c1", "b-new-c2"}
     after = all_rows(db_url)
@@ -90,7 +99,7 @@ def test_aggregates_have_their_own_longer_retention(aged: tuple[Database, int, i
     database, _a, _b = aged
     hours = rollup_hours(database)
     report = run_retention(database, [aggregates_rule(90, batch=1)], now=NOW)
-    assert report.removed == {"hourly_rollups": 1}
+    assert report.removed == {"hourly_rollups": 1, "heatmap_hourly": 1}
     assert rollup_hours(database) == hours[1:]  # only B's 91-day-old hour went
     assert len(keys(database)) == 8  # raw events are another rule's business
 

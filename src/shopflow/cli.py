@@ -20,6 +20,7 @@ from shopflow.analysis.report import AnalysisReport
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
 from shopflow.domain.geometry import GeometryError
+from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.sources import SourceError
 from shopflow.vision.detector import YoloOnnxDetector
@@ -48,6 +49,16 @@ def load_settings() -> Settings:
         first = error.errors()[0]
         key = ".".join(str(p) for p in first["loc"]).upper()
         raise CliError(f"setting {key}: {first['msg']} (got {first.get('input')!r})") from None
+
+
+def load_ops_settings() -> None:
+    from shopflow.ops.config_check import settings_problems
+    from shopflow.ops.settings import OpsSettings
+
+    problems = settings_problems(OpsSettings)
+    if problems:
+        key, message = problems[0]
+        raise CliError(f"setting {key}: {message}")
 
 
 @app.callback()
@@ -162,6 +173,10 @@ GRACEFUL_SHUTDOWN_SECONDS = 5
 
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True, add_completion=False)
 app.add_typer(db_app, name="db")
+app.add_typer(backup_app, name="backup")
+app.command("restore")(restore)
+app.add_typer(retention_app, name="retention")
+app.add_typer(config_app, name="config")
 
 
 def _shown_url(url: str) -> str:
@@ -231,10 +246,14 @@ def serve(
     port: Annotated[
         int | None, typer.Option("--port", min=1, max=65535, help="Port to listen on (default API_PORT).")
     ] = None,
+    no_cameras: Annotated[
+        bool, typer.Option("--no-cameras", help="Serve the API and dashboard only: an extra replica on PostgreSQL.")
+    ] = False,
 ) -> None:
     """Run the store server: the API, the dashboards' realtime feed, and the camera workers."""
     try:
         settings = load_settings()
+        load_ops_settings()
         host = host or settings.api_host
         port = port or settings.api_port
         _check_port_free(host, port)
@@ -246,17 +265,20 @@ def serve(
 
     import uvicorn
 
+    from shopflow.ops.logs import configure_logging
+    from shopflow.ops.settings import OpsSettings
     from shopflow.server.app import create_app
 
-    logging.getLogger("shopflow").setLevel(logging.INFO)
+    log_options = configure_logging(OpsSettings().log_format)
     # An open MJPEG stream never ends by itself: without a grace limit, stopping the server would wait for it.
     uvicorn.run(
-        create_app(settings, demo=demo),
+        create_app(settings, demo=demo, start_pipeline=not no_cameras),
         host=host,
         port=port,
         workers=1,
         log_level="info",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        **log_options,
     )
 
 

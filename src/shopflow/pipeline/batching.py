@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import defaultdict
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ class SharedDetector:
         self._closed = False
         self.batches = 0
         self.frames = 0
+        self.busy_seconds = 0.0  # time spent in model runs, read by the metrics endpoint
         self._thread = threading.Thread(target=self._run, name="shared-detector", daemon=True)
         self._thread.start()
 
@@ -81,6 +83,7 @@ class SharedDetector:
                 h, w = request.image.shape[:2]
                 by_shape[input_shape(w, h, self.detector.imgsz)].append(request)
             for requests in by_shape.values():
+                started = time.perf_counter()
                 try:
                     results = self.detector.detect_batch([r.image for r in requests])
                 except Exception as error:  # the camera threads must hear of it, not hang
@@ -88,10 +91,17 @@ class SharedDetector:
                     for request in requests:
                         request.result.set_exception(error)
                     continue
+                self.busy_seconds += time.perf_counter() - started
                 self.batches += 1
                 self.frames += len(requests)
                 for request, detections in zip(requests, results, strict=True):
                     request.result.set_result(detections)
+
+    @property
+    def pending(self) -> int:
+        """Frames waiting for the model."""
+        with self._cond:
+            return len(self._pending)
 
     def close(self) -> None:
         with self._cond:

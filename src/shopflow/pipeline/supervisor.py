@@ -77,6 +77,11 @@ class CameraSupervisor:
                     self._workers[camera_id] = worker
                     worker.start()
 
+    def detectors(self) -> dict[int, SharedDetector]:
+        """The shared detectors by input size (for the metrics endpoint)."""
+        with self._lock:
+            return dict(self._detectors)
+
     def running(self) -> list[int]:
         with self._lock:
             return [camera_id for camera_id, worker in self._workers.items() if worker.alive]

@@ -15,6 +15,8 @@ from fastapi import FastAPI
 from shopflow import __version__
 from shopflow.api import add_api
 from shopflow.config.settings import Settings
+from shopflow.ops.observability import init_sentry, install_observability
+from shopflow.ops.settings import OpsSettings
 from shopflow.server.runtime import ServerRuntime
 from shopflow.services.context import ServerContext
 from shopflow.services.demo import ensure_demo
@@ -70,6 +72,8 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         lifespan=lifespan,
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
     )
+    init_sentry(settings)
+    install_observability(app, lambda: getattr(app.state, "runtime", None), metrics=OpsSettings().metrics_enabled)
     add_api(app)
     mount_dashboard(app, settings)
     return app

@@ -12,6 +12,8 @@ from dataclasses import replace
 
 from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
+from shopflow.ops.jobs import build_scheduler
+from shopflow.ops.scheduling import Scheduler
 from shopflow.pipeline.camera import CameraReport, CameraSpec
 from shopflow.pipeline.engine import EngineSettings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
@@ -67,15 +69,18 @@ class CameraStatusRecorder:
         self._database = database
         self._lock = threading.Lock()
         self._active: set[int] = set()
+        self.latest: dict[int, CameraReport] = {}  # last report of each running camera, for the metrics endpoint
 
     def set_active(self, camera_ids: set[int]) -> None:
         with self._lock:
             self._active = set(camera_ids)
+            self.latest = {key: value for key, value in self.latest.items() if key in self._active}
 
     def camera_status(self, status: CameraReport) -> None:
         with self._lock:
             if status.camera_id not in self._active:
                 return
+            self.latest[status.camera_id] = status
         try:
             with self._database.session() as session:
                 CameraRepository(session).set_status(
@@ -104,6 +109,7 @@ class ServerRuntime:
         self.writer: EventWriter | None = None
         self.supervisor: CameraSupervisor | None = None
         self.listener: NotificationListener | None = None
+        self.scheduler: Scheduler | None = None
         self._sync_lock = threading.Lock()
         self._synced: set[int] = set()
 
@@ -132,6 +138,9 @@ class ServerRuntime:
                 on_frame=self.hub.on_frame,
             )
             self.resync()
+            # Backups and retention run in the process that runs the cameras, so a second API process adds none.
+            self.scheduler = build_scheduler(self.settings, self.database)
+            self.scheduler.start()
 
     @property
     def database_url(self) -> str:
@@ -174,6 +183,9 @@ class ServerRuntime:
         return self.hub.counts(camera_id) if self.is_running(camera_id) else None
 
     def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.stop()
+            self.scheduler = None
         if self.supervisor is not None:
             # A stopping worker's last word (a file worker says "finished") would be wrong: the server stopped it.
             self.statuses.set_active(set())

@@ -1,0 +1,140 @@
+"""Data retention removes exactly what is too old (per store), keeps the aggregates longer, and erases the
+embeddings of employees who left, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from shopflow.ops import retention
+from shopflow.ops.retention import PurgeRule, aggregates_rule, embeddings_rule, raw_events_rule, run_retention
+from shopflow.ops.settings import OpsSettings
+from shopflow.domain.stamped import HeatmapTally, StampedEvent
+from shopflow.storage.db import Database
+from shopflow.storage.models import CrossingRow, HourlyRollupRow
+from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository
+from shopflow.storage.writer import EventWriter
+
+from ..storage.factories import crossing, snapshot, store_with_cameras, tally, visit
+from .helpers import add_employee, all_rows
+
+NOW = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
+RAW = ("camera_events", "crossings", "visits", "party_tallies", "heatmap_tallies")
+
+
+def events_at(prefix: str, at: datetime) -> list[StampedEvent]:
+    """Two crossings, a visit, a snapshot, a tally and a heatmap tally: a bit of every raw table, in one hour."""
+    heat = HeatmapTally(at=0.0, columns=2, rows=1, cells=(1.0, 2.0), frame_width=640, frame_height=480)
+    return [
+        StampedEvent(heat, at + timedelta(minutes=5), f"{prefix}-h"),
+        crossing(f"{prefix}-c1", at, track_id=1),
+        crossing(f"{prefix}-c2", at + timedelta(minutes=1), track_id=2),
+        visit(f"{prefix}-v", at + timedelta(minutes=2), 30.0),
+        snapshot(f"{prefix}-s", at + timedelta(minutes=3), 2),
+        tally(f"{prefix}-t", at + timedelta(minutes=4), 1, 0, 2),
+    ]
+
+
+@pytest.fixture
+def aged(database: Database) -> tuple[Database, int, int]:
+    """Store A keeps events 30 days, store B the default 90; each has events just inside and just outside."""
+    store_a, (camera_a,) = store_with_cameras(database)
+    store_b, (camera_b,) = store_with_cameras(database)
+    with database.session() as session:
+        PrivacyRepository(session).update(store_a.id, retention_days=30)
+    with EventWriter(database) as writer:
+        writer.write(
+            camera_a.id, events_at("a-old", NOW - timedelta(days=31)) + events_at("a-new", NOW - timedelta(days=29))
+        )
+        writer.write(
+            camera_b.id, events_at("b-old", NOW - timedelta(days=91)) + events_at("b-new", NOW - timedelta(days=89))
+        )
+    return database, store_a.id, store_b.id
+
+
+def keys(database: Database) -> set[str]:
+    with database.session() as session:
+        return set(session.scalars(select(CrossingRow.event_key)))
+
+
+def rollup_hours(database: Database) -> list[datetime]:
+    with database.session() as session:
+        return sorted(session.scalars(select(HourlyRollupRow.hour_start)))
+
+
+def test_raw_events_go_after_each_stores_retention_and_rollups_stay(
+    aged: tuple[Database, int, int], db_url: str
+) -> None:
+    database, _a, _b = aged
+    before = all_rows(db_url)
+    hours = rollup_hours(database)
+    assert len(hours) == 4
+
+    # A batch of 2 makes every rule loop, as it does over millions of rows with the real batch size.
+    report = run_retention(database, [raw_events_rule(batch=2), aggregates_rule(100, batch=2)], now=NOW)
+
+    assert report.removed == {
+        "crossings": 4,
+        "visits": 2,
+        "camera_events": 2,
+        "party_tallies": 2,
+        "heatmap_tallies": 2,
+    }
+    assert report.failed == []
+    assert keys(database) == {"a-new-c1", "a-new-c2", "b-new-c1", "b-new-c2"}
+    after = all_rows(db_url)
+    for table in RAW:
+        assert len(after[table]) == len(before[table]) // 2, table
+    # Everything else, the hourly rollups of the deleted events included, is untouched.
+    for table in set(before) - set(RAW):
+        assert after[table] == before[table], table
+
+    # A second run finds nothing more to do.
+    assert run_retention(database, [raw_events_rule(), aggregates_rule(100)], now=NOW).removed == {}
+
+
+def test_aggregates_have_their_own_longer_retention(aged: tuple[Database, int, int]) -> None:
+    database, _a, _b = aged
+    hours = rollup_hours(database)
+    report = run_retention(database, [aggregates_rule(90, batch=1)], now=NOW)
+    assert report.removed == {"hourly_rollups": 1, "heatmap_hourly": 1}
+    assert rollup_hours(database) == hours[1:]  # only B's 91-day-old hour went
+    assert len(keys(database)) == 8  # raw events are another rule's business
+
+
+def test_embeddings_of_employees_who_left_are_erased(database: Database) -> None:
+    store, _cameras = store_with_cameras(database)
+    staying = add_employee(database, store.id, "Ana", active=True)
+    leaving = add_employee(database, store.id, "Bia", active=False)
+    report = run_retention(database, [embeddings_rule()], now=NOW)
+    assert report.removed == {"employees.embedding": 1}
+    with database.session() as session:
+        employees = EmployeeRepository(session)
+        assert employees.get(staying).has_embedding
+        assert not employees.get(leaving).has_embedding
+        assert employees.get(leaving).name == "Bia"  # the person's record stays; only the biometric goes
+
+
+def test_rules_plug_in_and_a_failing_rule_does_not_stop_the_others(
+    aged: tuple[Database, int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database, _a, _b = aged
+    monkeypatch.setattr(retention, "_extra_rules", [])
+    calls: list[datetime] = []
+
+    @retention.register
+    def audit_log(ops: OpsSettings) -> PurgeRule:
+        def step(_database: Database, now: datetime) -> dict[str, int]:
+            calls.append(now - timedelta(days=ops.audit_retention_days))
+            raise RuntimeError("no audit table yet")
+
+        return PurgeRule("audit log", step)
+
+    rules = retention.default_rules(OpsSettings(_env_file=None, audit_retention_days=180))  # type: ignore[call-arg]
+    assert [rule.name for rule in rules] == ["raw events", "aggregates", "employee embeddings", "audit log"]
+    report = run_retention(database, rules, now=NOW)
+    assert report.failed == ["audit log"]
+    assert calls == [NOW - timedelta(days=180)]
+    assert report.removed["crossings"] == 4

@@ -22,6 +22,7 @@ from shopflow.config.settings import Settings
 from shopflow.domain.geometry import GeometryError
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.sources import SourceError
+from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import ModelError, resolve_model
 
@@ -127,7 +128,7 @@ def _analyze(
         motion=replace(engine_settings.motion, enabled=not no_motion_gate),
     )
     detector = YoloOnnxDetector(
-        resolve_model(settings.yolo_model),
+        backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir),
         imgsz=size,
         # The tracker's second stage needs the weak boxes too; YOLO_CONFIDENCE decides who is a person.
         confidence=min(engine_settings.tracker.low_confidence, settings.yolo_confidence),
@@ -238,7 +239,8 @@ def serve(
         host = host or settings.api_host
         port = port or settings.api_port
         _check_port_free(host, port)
-        resolve_model(settings.yolo_model)
+        # Builds the INT8 copy now, on first start, rather than when the first camera starts.
+        backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir)
         _migrate(settings.resolved_database_url)
     except (CliError, ModelError) as error:
         fail(str(error))

@@ -230,6 +230,18 @@ def stopwatch(label: str, timings: list[tuple[str, float]]) -> Iterator[None]:
     print(f"  {label:<34} {seconds:8.1f} s", flush=True)
 
 
+# The store-hour rows, as migration 0005 builds them from the camera rows (the writer keeps both in step).
+STORE_ROLLUP_SQL = """
+    INSERT INTO store_hourly_rollups (store_id, hour_start, entries, exits, customer_entries, visits,
+                                      dwell_seconds_sum, potential_customers, groups, visitors, peak_occupancy,
+                                      updated_at)
+    SELECT store_id, hour_start, SUM(entries), SUM(exits), SUM(customer_entries), SUM(visits),
+           SUM(dwell_seconds_sum), SUM(potential_customers), SUM(groups), SUM(visitors), SUM(peak_occupancy),
+           MAX(updated_at)
+    FROM hourly_rollups GROUP BY store_id, hour_start
+"""
+
+
 def rollup_sql(hour: Callable[[str], str]) -> str:
     """The hourly rollups from the raw rows, by the rules of `rollup_deltas`: crossings of a known line (entries
     include employees), customers' visits in the hour they began, the highest snapshot, and the tallies' sums.
@@ -399,6 +411,9 @@ def load_postgres(database: Database, plan: Plan, seed: int) -> list[tuple[str, 
         with stopwatch("hourly rollups", timings):
             connection.exec_driver_sql(rollup_sql(lambda column: f"date_trunc('hour', {column}, 'UTC')"))
             connection.commit()
+        with stopwatch("store-hour rollups", timings):
+            connection.exec_driver_sql(STORE_ROLLUP_SQL)
+            connection.commit()
         connection.exec_driver_sql("DROP TABLE bench_plan")
         connection.commit()
     # What autovacuum would have done by now on a live database: statistics, and the visibility map that
@@ -560,6 +575,8 @@ def load_sqlite(path: Path, plan: Plan, seed: int) -> list[tuple[str, float]]:
             )
         with stopwatch("hourly rollups", timings):
             connection.execute(rollup_sql(lambda column: f"(substr({column}, 1, 13) || ':00:00.000000')"))
+        with stopwatch("store-hour rollups", timings):
+            connection.execute(STORE_ROLLUP_SQL)
         connection.execute("COMMIT")
         with stopwatch("ANALYZE", timings):
             connection.execute("ANALYZE")
@@ -684,12 +701,14 @@ def check_totals(database: Database) -> list[tuple[str, int, int]]:
             )
         ).one()
         visits = session.scalar(text("SELECT COUNT(*) FROM visits WHERE person_kind = 'customer'"))
+        store_entries = session.scalar(text("SELECT SUM(entries) FROM store_hourly_rollups"))
     raw = (*crossings, visits)
     names = ("entries", "exits", "customer_entries", "visits")
-    return [(name, int(a or 0), int(b or 0)) for name, a, b in zip(names, rolled, raw, strict=True)]
+    totals = [(name, int(a or 0), int(b or 0)) for name, a, b in zip(names, rolled, raw, strict=True)]
+    return [*totals, ("store-hour entries", int(store_entries or 0), int(crossings[0] or 0))]
 
 
-EVENT_TABLES = ("crossings", "visits", "camera_events", "party_tallies", "hourly_rollups")
+EVENT_TABLES = ("crossings", "visits", "camera_events", "party_tallies", "hourly_rollups", "store_hourly_rollups")
 
 
 def print_postgres_tables(database: Database) -> None:

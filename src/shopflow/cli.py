@@ -23,6 +23,7 @@ from shopflow.domain.geometry import GeometryError
 from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.sources import SourceError
+from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import ModelError, resolve_model
 
@@ -138,7 +139,7 @@ def _analyze(
         motion=replace(engine_settings.motion, enabled=not no_motion_gate),
     )
     detector = YoloOnnxDetector(
-        resolve_model(settings.yolo_model),
+        backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir),
         imgsz=size,
         # The tracker's second stage needs the weak boxes too; YOLO_CONFIDENCE decides who is a person.
         confidence=min(engine_settings.tracker.low_confidence, settings.yolo_confidence),
@@ -257,7 +258,8 @@ def serve(
         host = host or settings.api_host
         port = port or settings.api_port
         _check_port_free(host, port)
-        resolve_model(settings.yolo_model)
+        # Builds the INT8 copy now, on first start, rather than when the first camera starts.
+        backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir)
         _migrate(settings.resolved_database_url)
     except (CliError, ModelError) as error:
         fail(str(error))

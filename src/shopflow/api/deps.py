@@ -47,9 +47,16 @@ LiveHubDep = Annotated[LiveHub, Depends(get_live_hub)]
 BrokerDep = Annotated[RealtimeBroker, Depends(get_broker)]
 
 
-def get_session(database: DatabaseDep) -> Iterator[Session]:
-    """One session (one transaction) per request: committed when the endpoint returns, rolled back if it raises."""
-    with database.session() as session:
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def get_session(connection: HTTPConnection, database: DatabaseDep) -> Iterator[Session]:
+    """One session (one transaction) per request: committed when the endpoint returns, rolled back if it raises.
+
+    GET and HEAD only read, so they get a read-only session: on SQLite it never queues for the write lock.
+    """
+    method = connection.scope.get("method", "GET")
+    with database.read_session() if method in READ_METHODS else database.session() as session:
         yield session
 
 

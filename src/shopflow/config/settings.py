@@ -7,6 +7,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
     yolo_confidence: float = Field(0.5, gt=0.0, lt=1.0)
     yolo_imgsz: int = Field(640, ge=320, le=1280)
     yolo_threads: int = Field(2, ge=1, le=64)
+    # Which arithmetic runs the model: `onnx-fp32` (the file as shipped) or `onnx-int8` (a QDQ copy built once
+    # from it, calibrated on the bundled sample, cached in DATA_DIR/models). docs/benchmarks.md says which is
+    # faster on which CPU; the default is the one that is faster here and counts the same.
+    yolo_backend: Literal["onnx-fp32", "onnx-int8"] = "onnx-fp32"
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""

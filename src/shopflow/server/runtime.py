@@ -25,6 +25,7 @@ from shopflow.storage.records import CameraSource
 from shopflow.storage.repositories import CameraRepository
 from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, NotificationListener
 from shopflow.storage.writer import EventWriter
+from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
 
@@ -124,7 +125,9 @@ class ServerRuntime:
                 log.warning("not yet listening for events of other server processes; still trying")
         self.writer = EventWriter(self.database, on_committed=self.relay.committed)
         if self.start_pipeline:
-            model = resolve_model(self.settings.yolo_model)
+            model = backend_model(
+                Backend(self.settings.yolo_backend), resolve_model(self.settings.yolo_model), self.settings.data_dir
+            )
             confidence = min(LOW_CONFIDENCE, self.settings.yolo_confidence)
 
             def detector(imgsz: int) -> YoloOnnxDetector:

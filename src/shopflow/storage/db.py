@@ -18,6 +18,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/shopflow.db"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Execution option marking a read-only session's connection: on SQLite its transaction begins DEFERRED (a WAL
+# snapshot, no write lock), so reads never queue behind the event writer.
+READ_ONLY_OPTION = "shopflow_read_only"
 
 
 def normalise_url(url: str) -> str:
@@ -74,14 +77,26 @@ def _configure_sqlite(engine: Engine, *, wal: bool) -> None:
     def _on_begin(connection: Any) -> None:
         # IMMEDIATE takes the write lock up front. A deferred transaction that reads and then writes fails at
         # once ("database is locked") if another connection wrote in between, which the event writer does every
-        # second; an immediate one waits up to busy_timeout instead. Our transactions are all short, so taking
-        # turns costs little; plain reads outside a transaction (WAL) never wait.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # second; an immediate one waits up to busy_timeout instead. A read-only session never writes, so it
+        # begins DEFERRED: under WAL it reads a consistent snapshot and never waits for the writer.
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN DEFERRED")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # Records are copied out of rows inside the transaction, so nothing needs reloading after commit.
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for reading only: no write lock on SQLite, a READ ONLY transaction on PostgreSQL."""
+    options: dict[str, Any] = {READ_ONLY_OPTION: True}
+    if engine.dialect.name == "postgresql":
+        # Refuses writes server-side, so a read path that tries one fails loudly instead of writing.
+        options["postgresql_readonly"] = True
+    return sessionmaker(bind=engine.execution_options(**options), expire_on_commit=False)
 
 
 @contextmanager
@@ -104,11 +119,14 @@ class Database:
 
     engine: Engine
     sessions: sessionmaker[Session]
+    read_sessions: sessionmaker[Session]
 
     @classmethod
     def from_url(cls, url: str, **engine_kwargs: Any) -> Database:
         engine = create_db_engine(url, **engine_kwargs)
-        return cls(engine=engine, sessions=make_session_factory(engine))
+        return cls(
+            engine=engine, sessions=make_session_factory(engine), read_sessions=make_read_session_factory(engine)
+        )
 
     @property
     def dialect(self) -> str:
@@ -117,6 +135,12 @@ class Database:
     @contextmanager
     def session(self) -> Iterator[Session]:
         with session_scope(self.sessions) as session:
+            yield session
+
+    @contextmanager
+    def read_session(self) -> Iterator[Session]:
+        """A transaction that only reads: it never takes SQLite's write lock, so it never waits for the writer."""
+        with session_scope(self.read_sessions) as session:
             yield session
 
     def dispose(self) -> None:

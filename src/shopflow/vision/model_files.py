@@ -18,7 +18,7 @@ class ModelError(RuntimeError):
     """The detector's model cannot be used; the message says what to fix."""
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -40,7 +40,7 @@ def resolve_model(name: str) -> Path:
     """Map `YOLO_MODEL` to an ONNX file, checking the bundled file's integrity."""
     if name.strip().lower() in BUNDLED_NAMES:
         path = bundled_model_path()
-        if _sha256(path) != BUNDLED_SHA256:
+        if file_sha256(path) != BUNDLED_SHA256:
             raise ModelError(f"the bundled YOLO11n model at {path} is corrupt (sha256 mismatch); reinstall it")
         return path
     path = Path(name).expanduser()

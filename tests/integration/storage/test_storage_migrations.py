@@ -27,6 +27,7 @@ TABLES = {
     "users",
     "api_keys",
     "store_privacy",
+    "store_hourly_rollups",
 }
 
 

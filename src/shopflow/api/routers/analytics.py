@@ -79,7 +79,7 @@ def analytics_health(
 ) -> AnalyticsHealthOut:
     """Whether the analytics store answers, how fast, and when its rollups last changed."""
     try:
-        with database.session() as session:
+        with database.read_session() as session:
             return AnalyticsHealthOut.of(health.check(session, store_id))
     except (AnalyticsUnavailableError, SQLAlchemyError) as error:
         # The session's own commit or close can fail too when the database went away mid-request.

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api", tags=["health"])
 def health(runtime: RuntimeDep, response: Response) -> HealthOut:
     started = time.perf_counter()
     try:
-        with runtime.database.session() as session:
+        with runtime.database.read_session() as session:
             statuses = CameraRepository(session).status_counts()
     except Exception as error:  # any failure to answer is what this endpoint reports, not a crash
         log.warning("health check: the database did not answer: %s", error)

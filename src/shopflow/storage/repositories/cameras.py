@@ -15,6 +15,7 @@ from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
 from shopflow.storage.records import CameraRecord, CameraSource, LineConfig, ZoneConfig, check_unique_names
+from shopflow.storage.repositories.rollups import RollupRepository
 
 MAX_SAMPLE_FPS = 30.0
 
@@ -212,9 +213,12 @@ class CameraRepository:
 
     def delete(self, camera_id: int) -> None:
         """Delete the camera with its events and hourly rollups (disable it instead to keep its history)."""
+        store_id = self._session.scalar(select(CameraRow.store_id).where(CameraRow.id == camera_id))
         result = self._session.execute(delete(CameraRow).where(CameraRow.id == camera_id))
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        if result.rowcount == 0 or store_id is None:  # type: ignore[attr-defined]
             raise NotFoundError("camera", camera_id)
+        # Its camera rollups went with it (ON DELETE CASCADE); the store's totals must lose them too.
+        RollupRepository(self._session).rebuild_store(store_id)
 
     def set_status(
         self,

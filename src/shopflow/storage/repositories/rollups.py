@@ -1,4 +1,5 @@
-"""Hourly rollups per camera: kept current by the event writer, read as hourly series and local-day totals."""
+"""Hourly rollups per camera and per store: kept current by the event writer, read as hourly series and local-day
+totals. Store-wide reads use the per-store rows (one per hour), per-camera reads the per-camera rows."""
 
 from __future__ import annotations
 
@@ -7,14 +8,14 @@ from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from shopflow.domain.people import PersonKind
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.event_records import NewCrossing, NewSnapshot, NewTally, NewVisit
-from shopflow.storage.models import HourlyRollupRow, StoreRow
+from shopflow.storage.models import HourlyRollupRow, StoreHourlyRollupRow, StoreRow
 from shopflow.storage.repositories._dialect import upsert_insert
 from shopflow.storage.rollup_records import Counts, DailyTotals, HourlyTotals, RollupKey
 
@@ -89,6 +90,7 @@ class RollupRepository:
             }
             for key, counts in deltas.items()
         ]
+        old_peaks = self._peaks(deltas.keys())
         statement = upsert_insert(self._session, HourlyRollupRow)
         excluded = statement.excluded
         table = HourlyRollupRow
@@ -107,6 +109,72 @@ class RollupRepository:
             },
         )
         self._session.execute(statement, rows)
+        self._add_to_stores(deltas, old_peaks, updated_at)
+
+    def _peaks(self, keys: Iterable[RollupKey]) -> dict[RollupKey, int]:
+        """The stored peak of each camera-hour about to change (missing rows are absent).
+
+        Only the worker of a camera writes its camera-hours, so nothing changes them between this read and the
+        upsert: no lock is needed.
+        """
+        wanted = set(keys)
+        query = select(
+            HourlyRollupRow.store_id,
+            HourlyRollupRow.camera_id,
+            HourlyRollupRow.hour_start,
+            HourlyRollupRow.peak_occupancy,
+        ).where(
+            HourlyRollupRow.store_id.in_({k.store_id for k in wanted}),
+            HourlyRollupRow.camera_id.in_({k.camera_id for k in wanted}),
+            HourlyRollupRow.hour_start.in_({k.hour_start for k in wanted}),
+        )
+        found = {RollupKey(store, camera, hour): peak for store, camera, hour, peak in self._session.execute(query)}
+        return {key: peak for key, peak in found.items() if key in wanted}
+
+    def _add_to_stores(
+        self, deltas: Mapping[RollupKey, Counts], old_peaks: Mapping[RollupKey, int], updated_at: datetime
+    ) -> None:
+        """Add the same deltas to the store-hour rows. A store's peak is the sum of its cameras' peaks, so it grows
+        by exactly as much as each camera's peak grew; every column is then additive, which keeps concurrent
+        writers of one store (other server processes, other cameras) correct without reading the store row."""
+        by_store: dict[tuple[int, datetime], dict[str, float]] = {}
+        for key, counts in deltas.items():
+            row = by_store.setdefault((key.store_id, key.hour_start), dict.fromkeys(COUNT_FIELDS, 0))
+            for name in COUNT_FIELDS:
+                if name != "peak_occupancy":
+                    row[name] += getattr(counts, name)
+            before = old_peaks.get(key, 0)
+            row["peak_occupancy"] += max(before, counts.peak_occupancy) - before
+        # Sorted, so two writers lock the rows in one order on PostgreSQL and never deadlock.
+        rows = [
+            {"store_id": store_id, "hour_start": hour, **sums, "updated_at": updated_at}
+            for (store_id, hour), sums in sorted(by_store.items())
+        ]
+        statement = upsert_insert(self._session, StoreHourlyRollupRow)
+        excluded = statement.excluded
+        table = StoreHourlyRollupRow
+        statement = statement.on_conflict_do_update(
+            index_elements=["store_id", "hour_start"],
+            set_={
+                **{name: getattr(table, name) + getattr(excluded, name) for name in COUNT_FIELDS},
+                "updated_at": excluded.updated_at,
+            },
+        )
+        self._session.execute(statement, rows)
+
+    def rebuild_store(self, store_id: int) -> None:
+        """Recompute a store's store-hour rows from its camera rows (after a camera and its rollups are deleted)."""
+        self._session.execute(delete(StoreHourlyRollupRow).where(StoreHourlyRollupRow.store_id == store_id))
+        camera = HourlyRollupRow
+        summed = select(
+            camera.store_id,
+            camera.hour_start,
+            *[func.sum(getattr(camera, name)) for name in COUNT_FIELDS],
+            func.max(camera.updated_at),
+        ).where(camera.store_id == store_id)
+        summed = summed.group_by(camera.store_id, camera.hour_start)
+        columns = ["store_id", "hour_start", *COUNT_FIELDS, "updated_at"]
+        self._session.execute(insert(StoreHourlyRollupRow).from_select(columns, summed))
 
     def hourly(
         self, store_id: int, start: datetime, end: datetime, *, camera_id: int | None = None
@@ -172,9 +240,18 @@ class RollupRepository:
     def _by_hour(self, store_id: int, start: datetime, end: datetime, camera_id: int | None) -> dict[datetime, Counts]:
         """Counts per UTC hour that has rows, the cameras added up (peaks too, as `combine(peak="sum")` would).
 
-        The database adds the cameras up: 90 days of a 50-camera store are up to 108,000 camera-hours, and
-        loading each as an ORM row took over a second in Python; grouped, at most 2,160 rows come back.
+        Store-wide, the store-hour rows are read as they are: 90 days are at most 2,160 rows. For one camera the
+        database sums its rows (one per hour anyway).
         """
+        if camera_id is None:
+            stored = select(
+                StoreHourlyRollupRow.hour_start, *[getattr(StoreHourlyRollupRow, name) for name in COUNT_FIELDS]
+            ).where(
+                StoreHourlyRollupRow.store_id == store_id,
+                StoreHourlyRollupRow.hour_start >= start,
+                StoreHourlyRollupRow.hour_start < end,
+            )
+            return {hour: Counts(*sums) for hour, *sums in self._session.execute(stored)}
         sums = [func.sum(getattr(HourlyRollupRow, name)).label(name) for name in COUNT_FIELDS]
         query = (
             select(HourlyRollupRow.hour_start, *sums)

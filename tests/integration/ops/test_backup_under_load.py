@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
-from shopflow.server.app import create_app
 from shopflow.cli import app as cli
 from shopflow.config.settings import Settings
 from shopflow.ops.backup import BackupSources, create_backup
 from shopflow.ops.dumps import scratch_database
 from shopflow.ops.restore import restore_backup, verify_backup
+from shopflow.server.app import create_app
 from shopflow.storage import migrate
 from shopflow.storage.db import Database, normalise_url
 from shopflow.storage.writer import EventWriter

@@ -15,9 +15,9 @@ import pytest
 import sentry_sdk
 from fastapi.testclient import TestClient
 
-from shopflow.server.app import create_app
 from shopflow.config.settings import Settings
 from shopflow.ops.logs import configure_logging
+from shopflow.server.app import create_app
 
 log = logging.getLogger("shopflow.tests.observability")
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.ops import retention
 from shopflow.ops.retention import PurgeRule, aggregates_rule, embeddings_rule, raw_events_rule, run_retention
 from shopflow.ops.settings import OpsSettings
-from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.models import CrossingRow, HourlyRollupRow
 from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository

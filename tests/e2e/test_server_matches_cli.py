@@ -88,6 +88,17 @@ def server_figures(server: Server, camera_id: int) -> dict[str, Any]:
     }
 
 
+def stored_figures(server: Server, camera_id: int, expected: dict[str, Any], timeout: float = 60.0) -> dict[str, Any]:
+    """The server's figures once the event writer has stored the last events (it flushes about every second):
+    polled until they stop differing from `expected` or `timeout` passes, then returned for the caller to check."""
+    deadline = time.monotonic() + timeout
+    figures = server_figures(server, camera_id)
+    while figures != expected and time.monotonic() < deadline:
+        time.sleep(0.2)
+        figures = server_figures(server, camera_id)
+    return figures
+
+
 def expected_figures(report: AnalysisReport) -> dict[str, Any]:
     inside_in = sum(c["in"] for c in report.lines.values())
     inside_out = sum(c["out"] for c in report.lines.values())
@@ -108,8 +119,8 @@ def test_server_counts_equal_cli_counts(empty_url: str, tmp_path: Path, cli_repo
     with running_server(tmp_path, empty_url) as server:
         camera_id = add_camera(server, video)
         server.wait_for_state(camera_id, "finished", timeout=600)
-        time.sleep(2.5)  # the event writer flushes every second
-        assert server_figures(server, camera_id) == expected_figures(cli_report)
+        expected = expected_figures(cli_report)
+        assert stored_figures(server, camera_id, expected) == expected
 
 
 def test_restart_mid_run_loses_nothing_and_counts_nothing_twice(
@@ -134,8 +145,7 @@ def test_restart_mid_run_loses_nothing_and_counts_nothing_twice(
     server.start()  # same data, same port: the camera starts again from the beginning of the file
     try:
         server.wait_for_state(camera_id, "finished", timeout=600)
-        time.sleep(2.5)
-        figures = server_figures(server, camera_id)
+        figures = stored_figures(server, camera_id, expected_figures(cli_report))
         after = {(c["line"], c["direction"], c["track_id"]) for c in server.all_events(camera_id, "crossing")}
     finally:
         server.stop()

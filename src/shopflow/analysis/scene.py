@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from shopflow.analysis.groups import GroupSettings, GroupsNow, GroupTracker
@@ -66,9 +66,15 @@ class SceneAnalyzer:
         self._next_snapshot_at: float | None = None
 
     def update(
-        self, people: Sequence[TrackedPerson], at: float, colours: Mapping[int, Descriptor] | None = None
+        self,
+        people: Sequence[TrackedPerson],
+        at: float,
+        colours: Mapping[int, Descriptor] | None = None,
+        ended: Collection[int] = (),
     ) -> SceneUpdate:
-        """`colours`: clothing descriptors of the people seen clearly in this frame, to recognise returning visitors."""
+        """`colours`: clothing descriptors of the people seen clearly in this frame, to recognise returning visitors.
+        `ended`: tracks the tracker has given up on since the previous frame; they are settled now rather than
+        `forget_after_seconds` later, so a crossing they were making is decided while it is fresh."""
         events: list[Event] = []
         for person in people:
             self._last_seen[person.track_id] = at
@@ -83,7 +89,12 @@ class SceneAnalyzer:
             self.heatmap.add(people, self.frame_width, self.frame_height, max(step, 0.0))
         self._last_at = at
         self.peak_people = max(self.peak_people, len(people))
-        departed = [t for t, seen in self._last_seen.items() if at - seen > self.settings.forget_after_seconds]
+        in_view = {person.track_id for person in people}
+        departed = [
+            t
+            for t, seen in self._last_seen.items()
+            if at - seen > self.settings.forget_after_seconds or (t in ended and t not in in_view)
+        ]
         if departed:
             events.extend(self._forget(departed))
         if self._next_snapshot_at is None or at >= self._next_snapshot_at:
@@ -107,7 +118,7 @@ class SceneAnalyzer:
     def _forget(self, track_ids: list[int]) -> list[Event]:
         events: list[Event] = []
         for line in self.lines:
-            line.forget(track_ids)
+            events.extend(line.forget(track_ids))
         for zone in self.zones:
             events.extend(zone.forget(track_ids))
         returning = self.visitors.forget(track_ids)

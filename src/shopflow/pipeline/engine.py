@@ -85,8 +85,10 @@ class CameraEngine:
             colours = None
         # With the detector skipped nothing moved, so the people are where they were last seen; the scene
         # still sees them, which keeps dwell times and stays running.
+        # Drained every frame: the tracker holds the ids it dropped until someone collects them.
+        ended = self.tracker.removed_since_last_call()
         with self.timings.measure("analyse"):
-            update = self.scene.update(self._people, frame.timestamp, colours)
+            update = self.scene.update(self._people, frame.timestamp, colours, ended)
         return FrameResult(frame, update, detect)
 
     def finish(self) -> list[Event]:

@@ -26,6 +26,8 @@ def event_key(session: str, event: SinkEvent) -> str:
             return f"{session}:e:{event.zone}:{event.track_id}:{event.at:.3f}"
         case CountSnapshot():
             return f"{session}:s:{event.at:.3f}"
+        case PartyTally() if event.visitors and not (event.potential_customers or event.groups):
+            return f"{session}:a:{event.at:.3f}"  # a visitor's arrival
         case PartyTally():
             return f"{session}:p:{event.at:.3f}"
         case HeatmapTally():
@@ -57,19 +59,17 @@ class EventStamper:
 
     def _tally(self, at: float) -> list[SinkEvent]:
         groups = self._scene.groups
-        visitors = self._scene.visitors.customers
+        tallies: list[SinkEvent] = []
         delta = PartyTally(
             at=at,
             potential_customers=groups.potential_customers_total - self._potential_customers,
             groups=groups.groups_total - self._groups,
-            visitors=visitors - self._visitors,
         )
-        if not (delta.potential_customers or delta.groups or delta.visitors):
-            return []
-        self._potential_customers = groups.potential_customers_total
-        self._groups = groups.groups_total
-        self._visitors = visitors
-        return [delta]
+        if delta.potential_customers or delta.groups:
+            self._potential_customers = groups.potential_customers_total
+            self._groups = groups.groups_total
+            tallies.append(delta)
+        return tallies
 
     def _heatmap(self, at: float, final: bool) -> list[SinkEvent]:
         if self._next_heatmap_at is None:
@@ -103,6 +103,15 @@ class EventStamper:
         heatmap's growth since its last tally is sent at once, so the last minute is not lost.
         """
         stamped: list[StampedEvent] = []
+        # Each visitor lands in the hour they arrived in, not at the (later) moment they were settled as new.
+        # Several may share an arrival time yet be settled at different frames, so each key also carries the
+        # running count of visitors, which a replay of the session reproduces.
+        for arrived_at in self._scene.visitors.take_arrivals():
+            self._visitors += 1
+            arrival = PartyTally(at=arrived_at, potential_customers=0, groups=0, visitors=1)
+            occurred = frame.captured_at - timedelta(seconds=frame.timestamp - arrived_at)
+            key = f"{event_key(self.session, arrival)}:{self._visitors}"
+            stamped.append(StampedEvent(arrival, occurred, key))
         for event in [*events, *self._tally(frame.timestamp), *self._heatmap(frame.timestamp, final)]:
             at = event_time(event)
             occurred = frame.captured_at - timedelta(seconds=frame.timestamp - at)

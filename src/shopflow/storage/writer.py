@@ -7,7 +7,8 @@ an event whose (camera, key) is already stored is skipped and does not touch the
 - Heatmap tallies are added to the camera's hourly heatmap grid; only their keys are kept besides.
 - When the buffer is full, `write` blocks for up to `block_seconds`; then the oldest snapshots are dropped to
   make room (a snapshot is a periodic sample, the next one replaces it). Crossings, visits, party and heatmap
-  tallies are never dropped: they are admitted above the bound (they come a few per second, a snapshot per frame).
+  tallies are never dropped: beyond the bound they are spilled to a local SQLite file, in order, and read back
+  as the database catches up, so a long outage costs disk, not memory.
 - A failed flush is retried with exponential backoff, keeping its events. An event that the database rejects
   outright (a constraint) is isolated by retrying the batch one event per transaction, and only it is dropped;
   events of a camera that no longer exists are dropped too.
@@ -16,11 +17,16 @@ an event whose (camera, key) is already stored is skipped and does not touch the
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+import sqlite3
+import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy.exc import DataError, IntegrityError
 
@@ -65,6 +71,7 @@ class WriterStats:
     dropped_snapshots: int  # to keep the buffer bounded
     dropped_events: int  # unknown camera or rejected by the database
     failed_flushes: int
+    spilled: int = 0  # of the pending events, those waiting in the spill file rather than in memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,45 @@ class _Item:
     seq: int
     camera_id: int
     stamped: StampedEvent
+
+
+class _Spill:
+    """Counting events beyond the memory bound, oldest first, in a local SQLite file (stdlib `sqlite3`, not the
+    store's database, which is the thing that is down). Used with the writer's lock held."""
+
+    def __init__(self, path: Path | None) -> None:
+        if path is None:
+            handle, name = tempfile.mkstemp(prefix="shopflow-events-", suffix=".spill.sqlite")
+            os.close(handle)
+            path = Path(name)
+        self.path = path
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._connection.execute("CREATE TABLE IF NOT EXISTS spill (seq INTEGER PRIMARY KEY, item BLOB NOT NULL)")
+        (self.count,) = self._connection.execute("SELECT count(*) FROM spill").fetchone()
+        self.first_seq: int | None = None
+
+    def add(self, item: _Item) -> None:
+        # pickle: the file is written and read by this process only, in a path it created.
+        self._connection.execute("INSERT INTO spill (seq, item) VALUES (?, ?)", (item.seq, pickle.dumps(item)))
+        self.count += 1
+        if self.first_seq is None:
+            self.first_seq = item.seq
+
+    def take(self, limit: int) -> list[_Item]:
+        rows = self._connection.execute("SELECT seq, item FROM spill ORDER BY seq LIMIT ?", (limit,)).fetchall()
+        if rows:
+            self._connection.execute("DELETE FROM spill WHERE seq <= ?", (rows[-1][0],))
+        self.count -= len(rows)
+        following = self._connection.execute("SELECT min(seq) FROM spill").fetchone()
+        self.first_seq = following[0]
+        return [pickle.loads(blob) for _, blob in rows]  # our own file, see add()
+
+    def close(self) -> None:
+        self._connection.close()
+        if self.count == 0:
+            self.path.unlink(missing_ok=True)
+        else:
+            log.error("%d events were not written; they are kept in %s", self.count, self.path)
 
 
 class EventWriter:
@@ -91,6 +137,7 @@ class EventWriter:
         camera_cache_seconds: float = 30.0,
         before_commit: BeforeCommitHook | None = None,
         on_committed: CommittedHook | None = None,
+        spill_path: Path | None = None,
     ) -> None:
         if flush_seconds <= 0 or batch_size < 1 or max_pending < batch_size:
             raise ValueError("need flush_seconds > 0, batch_size >= 1 and max_pending >= batch_size")
@@ -118,8 +165,10 @@ class EventWriter:
         self._flush_requested = False
         self._closing = False
         self._abandon = False
-        self._overflowing = False
         self._routing: dict[int, tuple[float, CameraRouting]] = {}
+        # Counting events beyond max_pending; opened on first use (a temporary file unless spill_path is given).
+        self._spill_path = spill_path
+        self._spill: _Spill | None = None
 
         self._written = 0
         self._duplicates = 0
@@ -148,32 +197,41 @@ class EventWriter:
                 item = _Item(self._seq, camera_id, stamped)
                 if isinstance(stamped.event, CountSnapshot):
                     self._snapshots.append(item)
+                elif self._spilled() or self._in_memory() >= self._max_pending:
+                    # Once spilling, keep spilling until the file is read back, so events stay in order.
+                    self._spill_item(item)
                 else:
                     self._counting.append(item)
             if self._pending() >= self._batch_size:
                 self._lock.notify_all()
 
+    def _spill_item(self, item: _Item) -> None:
+        if self._spill is None:
+            self._spill = _Spill(self._spill_path)
+            log.warning("event buffer full of crossings and visits; spilling them to %s", self._spill.path)
+        self._spill.add(item)
+
+    def _spilled(self) -> int:
+        return 0 if self._spill is None else self._spill.count
+
+    def _in_memory(self) -> int:
+        return len(self._counting) + len(self._snapshots)
+
     def _make_room(self, deadline: float) -> None:
         """Called with the lock held, before adding one event."""
-        while self._pending() >= self._max_pending and not self._abandon:
+        while self._in_memory() >= self._max_pending and not self._abandon:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 break
             self._lock.notify_all()
             self._lock.wait(remaining)
-        if self._pending() < self._max_pending:
-            self._overflowing = False
+        if self._in_memory() < self._max_pending:
             return
         if self._snapshots:
             self._snapshots.popleft()
             self._dropped_snapshots += 1
             if self._dropped_snapshots % 1000 == 1:
                 log.warning("event buffer full: dropped %d snapshots so far", self._dropped_snapshots)
-        elif not self._overflowing:
-            self._overflowing = True
-            log.warning(
-                "event buffer full of crossings and visits (%d); keeping them beyond the limit", self._pending()
-            )
 
     def flush(self, timeout: float | None = 30.0) -> bool:
         """Write everything buffered so far; True when it is all stored (or dropped), False on timeout."""
@@ -197,6 +255,10 @@ class EventWriter:
                 lost = self._pending() + len(self._in_flight)
                 self._lock.notify_all()
             log.error("event writer closed with %d events not written: the database kept failing", lost)
+        with self._lock:
+            if self._spill is not None:
+                self._spill.close()
+                self._spill = None
 
     def __enter__(self) -> EventWriter:
         return self
@@ -214,16 +276,19 @@ class EventWriter:
                 dropped_snapshots=self._dropped_snapshots,
                 dropped_events=self._dropped_events,
                 failed_flushes=self._failed_flushes,
+                spilled=self._spilled(),
             )
 
     def _pending(self) -> int:
-        return len(self._counting) + len(self._snapshots)
+        return self._in_memory() + self._spilled()
 
     def _done_through(self, seq: int) -> bool:
-        # Both queues are in arrival order, so only their heads need checking.
+        # The queues and the spill file are each in arrival order, so only their heads need checking.
+        first_spilled = None if self._spill is None else self._spill.first_seq
         return (
             (not self._counting or self._counting[0].seq > seq)
             and (not self._snapshots or self._snapshots[0].seq > seq)
+            and (first_spilled is None or first_spilled > seq)
             and all(item.seq > seq for item in self._in_flight)
         )
 
@@ -267,6 +332,9 @@ class EventWriter:
                 self._lock.notify_all()
 
     def _take_batch(self) -> list[_Item]:
+        if not self._counting and self._spilled():
+            # Spilled events are newer than any counting event in memory: read them back once those are out.
+            self._counting.extend(self._spill.take(self._batch_size) if self._spill is not None else [])
         batch: list[_Item] = []
         while len(batch) < self._batch_size and (self._counting or self._snapshots):
             # Oldest first across both queues, so a flush waiter's events go out in order.

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -274,3 +275,30 @@ def test_an_event_the_database_rejects_is_dropped_alone(database: Database) -> N
     assert (stats.dropped_events, stats.written) == (1, 2)
     assert _keys(database, store.id)["crossings"] == ["good-1", "good-2"]
     assert _hour(database, store.id)[0].counts.entries == 2
+
+
+def test_a_long_outage_spills_counting_events_to_disk_and_loses_none(database: Database, tmp_path: Path) -> None:
+    store, (camera,) = store_with_cameras(database)
+    healthy = threading.Event()
+
+    def down_until_healthy(_attempt: int) -> None:
+        if not healthy.is_set():
+            raise ConnectionError("database down")
+
+    spill = tmp_path / "events.spill.sqlite"
+    keys = [f"c{i:03d}" for i in range(300)]
+    options: dict[str, Any] = {"batch_size": 10, "max_pending": 20, "block_seconds": 0.0, "spill_path": spill}
+    with writer(database, before_commit=down_until_healthy, **options) as sink:
+        for start in range(0, len(keys), 25):
+            sink.write(camera.id, [crossing(key, T0 + minutes(1)) for key in keys[start : start + 25]])
+            stats = sink.stats()
+            assert stats.pending - stats.spilled <= 20  # memory stays bounded however long the outage lasts
+        stats = sink.stats()
+        assert stats.spilled >= len(keys) - 20 - 10  # the rest is on disk (10 more may be in the failing flush)
+        assert stats.pending + stats.in_flight == len(keys)
+        assert spill.stat().st_size > 0
+        healthy.set()
+        assert sink.flush(timeout=30.0)
+        assert sink.stats().spilled == 0
+    assert sorted(_keys(database, store.id)["crossings"]) == keys  # every one stored, once
+    assert not spill.exists()  # emptied and removed on close

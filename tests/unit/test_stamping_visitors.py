@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 
 from shopflow.analysis.scene import SceneAnalyzer
-from shopflow.pipeline.sink import PartyTally, StampedEvent
+from shopflow.domain.stamped import PartyTally, StampedEvent
 from shopflow.pipeline.sources import Frame
 from shopflow.pipeline.stamping import EventStamper
 

@@ -17,13 +17,10 @@ MODELS_DIR = "models"
 
 
 class Backend(StrEnum):
+    """`YOLO_BACKEND`; its default (config/settings.py) is fp32: INT8 only pays on CPUs with VNNI."""
+
     FP32 = "onnx-fp32"
     INT8 = "onnx-int8"
-
-
-# The fastest backend whose counts on the hand-verified sample stay within one per direction of fp32's
-# (docs/benchmarks.md, "Detector backends").
-DEFAULT_BACKEND = Backend.INT8
 
 
 def int8_model_path(source: Path, data_dir: Path) -> Path:

@@ -123,7 +123,7 @@ VARIANTS: Sequence[Variant] = (
         move_point=_flip_x,
         tags=("fast",),
     ),
-    Variant("640x480", "rescaled to 640x480", transform=_resize(640, 480)),
+    Variant("640x480", "rescaled to 640x480", transform=_resize(640, 480), tags=("fast",)),
     Variant("352x288", "rescaled to 352x288 (CIF)", transform=_resize(352, 288)),
     Variant("darker", "brightness -30 %", transform=_brightness(0.7)),
     Variant("drop-10%", "10 % of frames dropped at random", drop_fraction=0.10, seed=11),

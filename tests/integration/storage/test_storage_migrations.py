@@ -27,6 +27,8 @@ TABLES = {
     "users",
     "api_keys",
     "store_privacy",
+    "employee_faces",
+    "audit_log",
 }
 
 

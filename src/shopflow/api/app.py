@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from shopflow import __version__
 from shopflow.api.demo import ensure_demo
 from shopflow.api.errors import install_error_handlers
-from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
+from shopflow.api.routers import analytics, cameras, employees, events, health, realtime, stores
 from shopflow.api.runtime import ServerRuntime
 from shopflow.config.settings import Settings
 from shopflow.storage import migrate
@@ -72,5 +72,6 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
     install_error_handlers(app)
     for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
         app.include_router(router)
+    app.include_router(employees.router)
     mount_dashboard(app, settings)
     return app

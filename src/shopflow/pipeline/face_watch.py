@@ -24,7 +24,7 @@ class FaceWatchSettings:
     # Faces narrower than this in the frame are not embedded (too few pixels to tell people apart).
     min_face_px: int = 40
     # Bounded work per frame, whatever the crowd: the largest undecided people are looked at first.
-    max_people_per_frame: int = 3
+    max_people_per_frame: int = 1
     # A face of this width with a sharpness of `reference_sharpness` weighs 1 in the vote.
     reference_face_px: float = 80.0
     reference_sharpness: float = 100.0

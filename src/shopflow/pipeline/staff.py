@@ -29,10 +29,15 @@ class StaffStage:
         *,
         uniform: Uniform | None = None,
         faces: FaceMatcher | None = None,
+        face_every_seconds: float = 2.0,
     ) -> None:
         self.rules = StaffClassifier(frame_width, frame_height, settings)
         self.uniform = uniform
         self.faces = faces
+        # A customer is never decided, so without this their face would be searched on every frame: look at
+        # each undecided track's face at most this often (the vote needs a few sightings, not all of them).
+        self.face_every_seconds = face_every_seconds
+        self._face_looked: dict[int, float] = {}
 
     def classify(
         self, image: Image, people: list[TrackedPerson], at: float
@@ -43,7 +48,14 @@ class StaffStage:
             uniform = uniform_matches(image, undecided, self.uniform)
         faces = None
         if self.faces is not None and undecided:
-            faces = self.faces.sightings(image, undecided)
+            due = [p for p in undecided if at - self._face_looked.get(p.track_id, -1e9) >= self.face_every_seconds]
+            if due:
+                faces = self.faces.sightings(image, due)
+                for person in due:
+                    self._face_looked[person.track_id] = at
+            # Bounded on a 24/7 camera: forget tracks not looked at for a minute.
+            for track_id in [t for t, looked in self._face_looked.items() if at - looked > 60.0]:
+                del self._face_looked[track_id]
         return self.rules.update(people, at, uniform=uniform, faces=faces)
 
 

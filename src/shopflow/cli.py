@@ -23,8 +23,10 @@ from shopflow.domain.geometry import GeometryError
 from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.sources import SourceError
+from shopflow.pipeline.staff import FaceMatcher, StaffConfig
 from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
+from shopflow.vision.faces import Embedding
 from shopflow.vision.model_files import ModelError, resolve_model
 
 app = typer.Typer(
@@ -94,11 +96,29 @@ def analyze(
     no_motion_gate: Annotated[
         bool, typer.Option("--no-motion-gate", help="Run the detector on every sampled frame.")
     ] = False,
+    staff_zone: Annotated[
+        list[str] | None,
+        typer.Option("--staff-zone", help="Staff-only zone NAME:x1,y1;x2,y2;... : whoever stands in it is staff."),
+    ] = None,
+    staff_after: Annotated[
+        float | None, typer.Option("--staff-after", help="Anyone in view longer than this many minutes is staff.")
+    ] = None,
+    uniform: Annotated[
+        Path | None, typer.Option("--uniform", help="Uniform JSON file: whoever wears it over several frames is staff.")
+    ] = None,
+    employee: Annotated[
+        list[str] | None,
+        typer.Option("--employee", help="Employee NAME:PHOTO[,PHOTO...] (1 to 5 photos): recognised by face."),
+    ] = None,
 ) -> None:
     """Count, track and time people in a video file or camera stream."""
+    from shopflow.vision.faces import FaceError
+    from shopflow.vision.uniform import UniformError
+
     try:
-        report = _analyze(video, line or [], zone or [], fps, imgsz, annotate, no_motion_gate)
-    except (CliError, GeometryError, SourceError, ModelError) as error:
+        staff = staff_config(staff_zone or [], staff_after, uniform, employee or [])
+        report = _analyze(video, line or [], zone or [], fps, imgsz, annotate, no_motion_gate, staff)
+    except (CliError, GeometryError, SourceError, ModelError, UniformError, FaceError) as error:
         fail(str(error))
         return
     _print_report(report)
@@ -118,6 +138,7 @@ def _analyze(
     imgsz: int | None,
     annotate: Path | None,
     no_motion_gate: bool,
+    staff: StaffConfig | None = None,
 ) -> AnalysisReport:
     from dataclasses import replace
 
@@ -167,6 +188,7 @@ def _analyze(
             settings=engine_settings,
             annotate_to=annotate,
             on_progress=on_progress,
+            staff=staff,
         )
 
 
@@ -288,13 +310,71 @@ def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f} s"
 
 
+def staff_config(
+    zone_specs: list[str], after_minutes: float | None, uniform: Path | None, employee_specs: list[str]
+) -> StaffConfig | None:
+    """The staff rules of `shopflow analyze`; None when none was given."""
+    from shopflow.analysis.staff import StaffSettings
+    from shopflow.vision.uniform import load_uniform
+
+    zones = tuple(parse_zone(spec) for spec in zone_specs)
+    check_unique_names([], list(zones))
+    if after_minutes is not None and not 0 < after_minutes <= 24 * 60:
+        raise CliError(f"--staff-after must be more than 0 and at most 1440 minutes, got {after_minutes:g}")
+    config = StaffConfig(
+        settings=StaffSettings(zones=zones, stay_seconds=None if after_minutes is None else after_minutes * 60.0),
+        uniform=None if uniform is None else load_uniform(uniform),
+        faces=_face_watch(employee_specs) if employee_specs else None,
+    )
+    return config if config.active else None
+
+
+MAX_ENROLMENT_PHOTOS = 5
+
+
+def _face_watch(specs: list[str]) -> FaceMatcher:
+    """Enrols each --employee from their photos (the photos are read, embedded and not kept)."""
+    from shopflow.pipeline.face_watch import FaceWatch
+    from shopflow.vision.faces import DlibFaceEmbedder, FaceError, FaceGallery, enrolment_embedding
+
+    embedder = DlibFaceEmbedder()
+    enrolled: dict[str, list[Embedding]] = {}
+    for spec in specs:
+        name, sep, photos = spec.partition(":")
+        paths = [Path(p.strip()) for p in photos.split(",") if p.strip()]
+        if not sep or not name.strip() or not paths:
+            raise CliError(f"--employee {spec!r}: write it as NAME:PHOTO[,PHOTO...]")
+        name = name.strip()
+        if name in enrolled:
+            raise CliError(f"--employee {name!r} is given twice; list all their photos in one --employee")
+        if len(paths) > MAX_ENROLMENT_PHOTOS:
+            raise CliError(f"--employee {name!r}: give 1 to {MAX_ENROLMENT_PHOTOS} photos, got {len(paths)}")
+        enrolled[name] = []
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                raise CliError(f"--employee {name!r}: cannot read {path}: {error.strerror}") from None
+            try:
+                enrolled[name].append(enrolment_embedding(data, embedder))
+            except FaceError as error:
+                raise FaceError(error.problem, f"--employee {name!r}, photo {path}: {error}") from None
+    return FaceWatch(embedder, FaceGallery(enrolled))
+
+
 def _print_report(report: AnalysisReport) -> None:
     if report.lines:
         table = Table(title="Lines")
-        for column in ("line", "in", "out"):
+        for column in ("line", "in", "out", "customers in", "customers out"):
             table.add_column(column, justify="left" if column == "line" else "right")
         for name, counts in report.lines.items():
-            table.add_row(name, str(counts["in"]), str(counts["out"]))
+            table.add_row(
+                name,
+                str(counts["in"]),
+                str(counts["out"]),
+                str(counts["in"] - report.staff.crossings(name, "in")),
+                str(counts["out"] - report.staff.crossings(name, "out")),
+            )
         out.print(table)
     if report.zones:
         table = Table(title="Zones")
@@ -309,6 +389,9 @@ def _print_report(report: AnalysisReport) -> None:
     out.print(f"groups: {report.groups}")
     out.print(f"potential customers: {report.potential_customers}")
     out.print(f"peak people in view: {report.peak_people}")
+    if report.staff.decisions:
+        rules = ", ".join(f"{rule} {count}" for rule, count in report.staff.by_rule().items() if count)
+        out.print(f"staff tracks: {len(report.staff.decisions)} ({rules})")
     out.print(
         f"frames analysed: {report.frames} ({report.video_seconds:.1f} s of video) in "
         f"{report.processing_seconds:.1f} s: {report.frames_per_second:.1f} frames/s, "

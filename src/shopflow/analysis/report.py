@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shopflow.analysis.scene import SceneAnalyzer
+from shopflow.analysis.staff import StaffDecision, StaffTally
 from shopflow.domain.events import Event, Visit
 
 
@@ -39,6 +40,7 @@ class AnalysisReport:
     processing_seconds: float
     detector_runs: int = 0  # analysed frames the motion gate let through to the detector
     stage_seconds: dict[str, float] = field(default_factory=dict)
+    staff: StaffTally = field(default_factory=StaffTally)
 
     @property
     def frames_per_second(self) -> float:
@@ -51,7 +53,16 @@ class AnalysisReport:
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape of `shopflow analyze --json`."""
         return {
-            "lines": {name: {"in": c["in"], "out": c["out"]} for name, c in self.lines.items()},
+            # in/out count everyone; customers_in/out leave out every track decided to be staff, whenever decided.
+            "lines": {
+                name: {
+                    "in": c["in"],
+                    "out": c["out"],
+                    "customers_in": c["in"] - self.staff.crossings(name, "in"),
+                    "customers_out": c["out"] - self.staff.crossings(name, "out"),
+                }
+                for name, c in self.lines.items()
+            },
             "zones": {
                 name: {
                     "visits": z.visits,
@@ -66,6 +77,7 @@ class AnalysisReport:
             "frames": self.frames,
             "video_seconds": round(self.video_seconds, 3),
             "processing_seconds": round(self.processing_seconds, 3),
+            "staff": self.staff.to_json(),
         }
 
 
@@ -75,11 +87,17 @@ class ReportBuilder:
     def __init__(self, scene: SceneAnalyzer) -> None:
         self._scene = scene
         self._dwell: dict[str, list[float]] = {zone.zone.name: [] for zone in scene.zones}
+        self.staff = StaffTally()
 
     def add(self, events: Iterable[Event]) -> None:
+        events = list(events)
         for event in events:
             if isinstance(event, Visit):
                 self._dwell[event.zone].append(event.dwell_seconds)
+        self.staff.add(events)
+
+    def add_staff(self, decisions: Iterable[StaffDecision]) -> None:
+        self.staff.decide(decisions)
 
     def build(
         self,
@@ -109,4 +127,5 @@ class ReportBuilder:
             processing_seconds=processing_seconds,
             detector_runs=detector_runs,
             stage_seconds=stage_seconds,
+            staff=self.staff,
         )

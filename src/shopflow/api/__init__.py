@@ -5,13 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from shopflow.api.errors import install_error_handlers
-from shopflow.api.routers import analytics, cameras, events, health, realtime, stores
+from shopflow.api.routers import analytics, cameras, employees, events, health, realtime, stores
 
 
 def add_api(app: FastAPI) -> None:
     """The REST API's routes and error answers on `app`; its lifespan must set `app.state.runtime`."""
     install_error_handlers(app)
-    for router in (health.router, stores.router, cameras.router, events.router, realtime.router, analytics.router):
+    routers = (health, stores, cameras, employees, events, realtime, analytics)
+    for router in (module.router for module in routers):
         app.include_router(router)
 
 

@@ -15,6 +15,7 @@ from shopflow.pipeline.annotate import draw
 from shopflow.pipeline.engine import CameraEngine, DetectFn, EngineSettings
 from shopflow.pipeline.prefetch import Prefetcher
 from shopflow.pipeline.sources import SourceError, open_source
+from shopflow.pipeline.staff import StaffConfig
 from shopflow.pipeline.timings import StageTimings
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,16 @@ def analyze_source(
     settings: EngineSettings | None = None,
     annotate_to: Path | None = None,
     on_progress: Progress | None = None,
+    staff: StaffConfig | None = None,
 ) -> AnalysisReport:
     timings = StageTimings()
     started = time.perf_counter()
     with open_source(spec, sample_fps=sample_fps) as source:
         width, height = source.frame_size
-        engine = CameraEngine(width, height, detect, lines=lines, zones=zones, settings=settings, timings=timings)
+        stage = staff.stage(width, height) if staff is not None and staff.active else None
+        engine = CameraEngine(
+            width, height, detect, lines=lines, zones=zones, settings=settings, staff=stage, timings=timings
+        )
         builder = ReportBuilder(engine.scene)
         writer = _open_writer(annotate_to, source.native_fps, sample_fps, width, height)
         total = source.frame_count
@@ -56,6 +61,7 @@ def analyze_source(
                 last_at = frame.timestamp
                 result = engine.process(frame)
                 builder.add(result.update.events)
+                builder.add_staff(result.staff)
                 if writer is not None:
                     with timings.measure("annotate"):
                         writer.write(draw(frame.image, result.update, engine.scene.lines, engine.scene.zones))

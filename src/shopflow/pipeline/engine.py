@@ -7,20 +7,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from shopflow.analysis.scene import SceneAnalyzer, SceneSettings, SceneUpdate
+from shopflow.analysis.staff import StaffDecision
 from shopflow.domain.events import Event
 from shopflow.domain.geometry import CountingLine, Zone
 from shopflow.domain.people import Detections, TrackedPerson
 from shopflow.pipeline.motion import MotionGate, MotionSettings
 from shopflow.pipeline.sources import Frame
+from shopflow.pipeline.staff import StaffStage
 from shopflow.pipeline.timings import StageTimings
 from shopflow.vision.appearance import describe_clear
 from shopflow.vision.detector import Image
 from shopflow.vision.tracker import PersonTracker, TrackerSettings
 
 DetectFn = Callable[[Image], Detections]
-# Decides who is staff (face recognition, later); receives the frame and the tracked people, returns them
-# with their kind set.
-StaffClassifier = Callable[[Image, list[TrackedPerson]], list[TrackedPerson]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +34,8 @@ class FrameResult:
     frame: Frame
     update: SceneUpdate
     detected: bool  # False when the motion gate skipped the detector
+    # Tracks decided to be staff on this frame: everything they did before is staff's too (analysis/staff.py).
+    staff: list[StaffDecision] = field(default_factory=list)
 
 
 class CameraEngine:
@@ -49,7 +50,7 @@ class CameraEngine:
         lines: Sequence[CountingLine] = (),
         zones: Sequence[Zone] = (),
         settings: EngineSettings | None = None,
-        staff: StaffClassifier | None = None,
+        staff: StaffStage | None = None,
         timings: StageTimings | None = None,
     ) -> None:
         self.settings = settings or EngineSettings()
@@ -65,6 +66,7 @@ class CameraEngine:
 
     def process(self, frame: Frame) -> FrameResult:
         self.frames += 1
+        decisions: list[StaffDecision] = []
         with self.timings.measure("motion"):
             # While someone is being confirmed as a new track, every frame counts: skipping one would decide
             # differently whether they are real, and the counts must not depend on the gate.
@@ -77,7 +79,7 @@ class CameraEngine:
                 people = self.tracker.update(detections, frame.timestamp)
             if self._staff is not None:
                 with self.timings.measure("staff"):
-                    people = self._staff(frame.image, people)
+                    people, decisions = self._staff.classify(frame.image, people, frame.timestamp)
             self._people = people
             with self.timings.measure("appearance"):
                 colours = describe_clear(frame.image, people)
@@ -89,7 +91,7 @@ class CameraEngine:
         ended = self.tracker.removed_since_last_call()
         with self.timings.measure("analyse"):
             update = self.scene.update(self._people, frame.timestamp, colours, ended)
-        return FrameResult(frame, update, detect)
+        return FrameResult(frame, update, detect, decisions)
 
     def finish(self) -> list[Event]:
         return self.scene.finish()

@@ -274,16 +274,53 @@ class HeatmapHourlyRow(Base):
 
 class EmployeeRow(Base):
     __tablename__ = "employees"
+    __table_args__ = (
+        UniqueConstraint("store_id", "code"),
+        CheckConstraint("consent_method IN ('face', 'no_biometrics')", name="consent_method"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(100), default="")
+    role: Mapped[str] = mapped_column(String(100), default="")  # the employee's position
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     consent_at: Mapped[datetime | None]
     # Face embeddings are personal data: only stored while consent_at is set.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The registry (storage/repositories/staff_registry.py): the store's own employee id, unique per store.
+    code: Mapped[str | None] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    consent_by: Mapped[str | None] = mapped_column(String(200))  # who recorded the consent
+    consent_version: Mapped[str | None] = mapped_column(String(50))  # version of the text agreed to
+    consent_method: Mapped[str | None] = mapped_column(String(16))  # face, or no_biometrics (uniform, zones)
+    erased_at: Mapped[datetime | None]  # LGPD erasure: personal fields blanked, faces deleted
+
+
+class EmployeeFaceRow(Base):
+    """One enrolment photo's embedding (1 to 5 per employee); the photo itself is not kept."""
+
+    __tablename__ = "employee_faces"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
+    embedder: Mapped[str] = mapped_column(String(50))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditRow(Base):
+    """Who did what to personal data, and when (consent, enrolment, erasure)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    subject: Mapped[str] = mapped_column(String(100))
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class UserRow(Base):

@@ -28,6 +28,8 @@ TABLES = {
     "api_keys",
     "store_privacy",
     "store_hourly_rollups",
+    "employee_faces",
+    "audit_log",
 }
 
 

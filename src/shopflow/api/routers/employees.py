@@ -1,0 +1,187 @@
+"""Employees: the registry, consent, face enrolment from 1 to 5 photos, and LGPD erasure.
+
+A photo is read, checked (exactly one face, large and sharp enough) and turned into an embedding; the photo itself
+is never stored. Each bad photo gets its own 4xx with what to fix and a `problem` code.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+from typing import Annotated
+
+from fastapi import APIRouter, File, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from shopflow.api.deps import SessionDep
+from shopflow.api.errors import ConflictError, InvalidInputError
+from shopflow.storage.errors import ConsentRequiredError
+from shopflow.storage.repositories import StoreRepository
+from shopflow.storage.repositories.staff_registry import ConsentMethod, EmployeeProfile, StaffRegistry
+from shopflow.vision.faces import DlibFaceEmbedder, FaceEmbedder, FaceError, FaceProblem, PhotoRules
+from shopflow.vision.faces import enrolment_embedding as embed_photo
+
+router = APIRouter(tags=["employees"])
+
+# Each problem with a photo, as an HTTP status: the client can tell a wrong file from a wrong photo.
+PROBLEM_STATUS = {
+    FaceProblem.NOT_AN_IMAGE: 415,
+    FaceProblem.TOO_LARGE: 413,
+    FaceProblem.NO_FACE: 422,
+    FaceProblem.SEVERAL_FACES: 422,
+    FaceProblem.TOO_SMALL: 422,
+    FaceProblem.TOO_BLURRED: 422,
+    FaceProblem.UNAVAILABLE: 503,
+}
+
+
+class EmployeeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    employee_id: str = Field(min_length=1, max_length=64, description="the store's own id, unique in the store")
+    department: str = Field(default="", max_length=100)
+    position: str = Field(default="", max_length=100)
+    active: bool = True
+
+
+class EmployeeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    active: bool
+
+
+class ConsentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    recorded_by: str = Field(min_length=1, max_length=200, description="who recorded the consent")
+    text_version: str = Field(min_length=1, max_length=50, description="version of the consent text agreed to")
+    method: ConsentMethod = Field(description="face (face recognition) or no_biometrics (uniform and zones only)")
+
+
+class ActorIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    actor: str = Field(min_length=1, max_length=200, description="who asks, for the audit log")
+
+
+class ConsentOut(BaseModel):
+    at: datetime
+    recorded_by: str
+    text_version: str
+    method: ConsentMethod
+
+
+class EmployeeOut(BaseModel):
+    id: int
+    store_id: int
+    employee_id: str | None
+    name: str
+    department: str
+    position: str
+    active: bool
+    consent: ConsentOut | None
+    faces: int
+    erased_at: datetime | None
+
+    @classmethod
+    def of(cls, profile: EmployeeProfile) -> EmployeeOut:
+        consent = profile.consent
+        return cls(
+            id=profile.id,
+            store_id=profile.store_id,
+            employee_id=profile.code,
+            name=profile.name,
+            department=profile.department,
+            position=profile.position,
+            active=profile.active,
+            consent=None
+            if consent is None
+            else ConsentOut(
+                at=consent.at, recorded_by=consent.recorded_by, text_version=consent.text_version, method=consent.method
+            ),
+            faces=profile.faces,
+            erased_at=profile.erased_at,
+        )
+
+
+@cache
+def face_embedder() -> FaceEmbedder:
+    """Loaded on the first enrolment (a few seconds), then shared."""
+    return DlibFaceEmbedder()
+
+
+@router.post("/api/stores/{store_id}/employees", status_code=201, response_model=EmployeeOut)
+def create_employee(store_id: int, body: EmployeeIn, session: SessionDep) -> EmployeeOut:
+    StoreRepository(session).get(store_id)
+    try:
+        profile = StaffRegistry(session).create(
+            store_id,
+            body.name,
+            body.employee_id,
+            department=body.department,
+            position=body.position,
+            active=body.active,
+        )
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    return EmployeeOut.of(profile)
+
+
+@router.get("/api/stores/{store_id}/employees", response_model=list[EmployeeOut])
+def list_employees(store_id: int, session: SessionDep) -> list[EmployeeOut]:
+    StoreRepository(session).get(store_id)
+    return [EmployeeOut.of(profile) for profile in StaffRegistry(session).list_by_store(store_id)]
+
+
+@router.patch("/api/employees/{employee_id}", response_model=EmployeeOut)
+def update_employee(employee_id: int, body: EmployeeUpdate, session: SessionDep) -> EmployeeOut:
+    return EmployeeOut.of(StaffRegistry(session).set_active(employee_id, body.active))
+
+
+@router.post("/api/employees/{employee_id}/consent", response_model=EmployeeOut)
+def record_consent(employee_id: int, body: ConsentIn, session: SessionDep) -> EmployeeOut:
+    try:
+        profile = StaffRegistry(session).record_consent(
+            employee_id, recorded_by=body.recorded_by, text_version=body.text_version, method=body.method
+        )
+    except ValueError as error:
+        raise InvalidInputError(str(error)) from None
+    return EmployeeOut.of(profile)
+
+
+@router.post("/api/employees/{employee_id}/faces", response_model=EmployeeOut, status_code=201)
+def enrol_face(
+    employee_id: int,
+    photo: Annotated[UploadFile, File(description="a JPEG or PNG photo with the employee's face alone")],
+    actor: str,
+    session: SessionDep,
+) -> EmployeeOut | JSONResponse:
+    registry = StaffRegistry(session)
+    profile = registry.get(employee_id)  # 404 before reading a photo for nobody
+    if profile.consent is None or profile.consent.method is not ConsentMethod.FACE:
+        # Refused before the photo is even looked at: without consent, a face is not processed at all.
+        raise ConflictError("this employee has not consented to face recognition; record their consent first")
+    rules = PhotoRules()
+    data = photo.file.read(rules.max_bytes + 1)
+    try:
+        embedder = face_embedder()
+        embedding = embed_photo(data, embedder, rules)
+    except FaceError as error:
+        return JSONResponse(
+            status_code=PROBLEM_STATUS[error.problem], content={"detail": str(error), "problem": str(error.problem)}
+        )
+    try:
+        profile = registry.add_face(profile.id, embedding.tobytes(), embedder.name, actor=actor)
+    except ConsentRequiredError as error:
+        raise ConflictError(str(error)) from None
+    except ValueError as error:  # already five photos
+        raise ConflictError(str(error)) from None
+    return EmployeeOut.of(profile)
+
+
+@router.post("/api/employees/{employee_id}/erase", response_model=EmployeeOut)
+def erase_employee(employee_id: int, body: ActorIn, session: SessionDep) -> EmployeeOut:
+    """LGPD erasure: deletes the face embeddings, blanks the personal fields, and records it in the audit log."""
+    return EmployeeOut.of(StaffRegistry(session).erase(employee_id, actor=body.actor))

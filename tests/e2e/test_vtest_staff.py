@@ -1,0 +1,98 @@
+"""Staff exclusion on real video: one person of vtest.avi registered as staff by their uniform.
+
+BJ in tests/e2e/vtest_ground_truth.md (grey hair, light-blue jacket, grey trousers, brown paper bag) enters at the
+bottom right at frame ~656, crosses the vertical line outwards at frame 699 (V25) and the horizontal line outwards,
+and leaves on the left at frame ~725. His jacket is the only one of its colour on screen then; the store's
+"uniform" is taken from a box drawn round him on frame 670, as the dashboard would. Everyone still counts in
+`in`/`out`; the customer figures must fall by exactly his crossings.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import pytest
+
+from shopflow.vision.uniform import load_uniform, uniform_from_box
+
+pytestmark = pytest.mark.video
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+LINES = ["vertical:0.40,0.98,0.40,0.28", "horizontal:0.30,0.50,1.00,0.50"]
+TRUTH = {("vertical", "in"): 13, ("vertical", "out"): 18, ("horizontal", "in"): 13, ("horizontal", "out"): 18}
+BJ_FRAME = 670
+BJ_BOX = (565.0, 264.0, 598.0, 371.0)  # drawn round BJ, whole body, on frame 670
+
+
+def frame(index: int) -> cv2.typing.MatLike:
+    video = cv2.VideoCapture(str(SAMPLE))
+    try:
+        video.set(cv2.CAP_PROP_POS_FRAMES, index)
+        ok, image = video.read()
+    finally:
+        video.release()
+    assert ok
+    return image
+
+
+def test_a_uniform_makes_exactly_one_person_staff(tmp_path: Path) -> None:
+    # A jacket is the uniform; trousers are the wearer's own, so the lower colour is left free.
+    uniform = replace(uniform_from_box(frame(BJ_FRAME), BJ_BOX, "blue jacket"), lower=None)
+    uniform_file = tmp_path / "uniform.json"
+    uniform_file.write_text(json.dumps(uniform.to_json()), encoding="utf-8")
+    assert load_uniform(uniform_file) == uniform
+
+    out = tmp_path / "report.json"
+    args = [sys.executable, "-m", "shopflow.cli", "analyze", str(SAMPLE), "--fps", "5"]
+    for spec in LINES:
+        args += ["--line", spec]
+    args += ["--uniform", str(uniform_file), "--json", str(out)]
+    result = subprocess.run(args, capture_output=True, text=True, timeout=1200, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "staff tracks: 1 (uniform 1)" in result.stdout
+    report = json.loads(out.read_text(encoding="utf-8"))
+
+    assert report["staff"] == {"tracks": 1, "by_rule": {"face": 0, "uniform": 1, "staff_zone": 0, "long_stay": 0}}
+    # Totals of everyone are still the hand-counted truth ...
+    for (line, direction), truth in TRUTH.items():
+        assert report["lines"][line][direction] == truth
+    # ... and customers fall by exactly BJ's two outward crossings, nothing else.
+    assert {line: (c["customers_in"], c["customers_out"]) for line, c in report["lines"].items()} == {
+        "vertical": (13, 17),
+        "horizontal": (13, 17),
+    }
+
+
+def test_the_staff_decision_is_bj_and_covers_his_track(tmp_path: Path) -> None:
+    """The same rule through the library, to check who was decided and when."""
+    from shopflow.analysis.staff import StaffRule, StaffSettings
+    from shopflow.config.geometry import parse_line
+    from shopflow.pipeline.analyze import analyze_source
+    from shopflow.pipeline.staff import StaffConfig
+    from shopflow.vision.detector import YoloOnnxDetector
+    from shopflow.vision.model_files import resolve_model
+
+    uniform = replace(uniform_from_box(frame(BJ_FRAME), BJ_BOX, "blue jacket"), lower=None)
+    detector = YoloOnnxDetector(resolve_model("yolo11n"), imgsz=640, confidence=0.1, threads=2)
+    report = analyze_source(
+        str(SAMPLE),
+        detector.detect,
+        lines=[parse_line(spec) for spec in LINES],
+        sample_fps=5.0,
+        staff=StaffConfig(StaffSettings(), uniform=uniform),
+    )
+    [decision] = report.staff.decisions.values()
+    assert decision.rule is StaffRule.UNIFORM
+    # BJ's track starts when he walks in at the bottom right (frame ~656) and is decided within a second or
+    # two of clear views, long before his crossing at frame 699 ...
+    assert 64.0 <= decision.first_seen <= 67.0
+    assert decision.first_seen < decision.decided_at < 69.9
+    # ... and that crossing, made as staff, and nobody else's, is the staff's.
+    assert report.staff.crossings("vertical", "out") == 1
+    assert report.staff.crossings("horizontal", "out") == 1
+    assert report.staff.crossings("vertical", "in") == report.staff.crossings("horizontal", "in") == 0

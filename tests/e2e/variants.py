@@ -126,7 +126,7 @@ VARIANTS: Sequence[Variant] = (
     Variant("640x480", "rescaled to 640x480", transform=_resize(640, 480), tags=("fast",)),
     Variant("352x288", "rescaled to 352x288 (CIF)", transform=_resize(352, 288), tags=("fast",)),
     Variant("darker", "brightness -30 %", transform=_brightness(0.7), tags=("fast",)),
-    Variant("drop-10%", "10 % of frames dropped at random", drop_fraction=0.10, seed=11),
+    Variant("drop-10%", "10 % of frames dropped at random", drop_fraction=0.10, seed=11, tags=("fast",)),
     Variant("brighter", "brightness +30 %", transform=_brightness(1.3)),
     Variant("jpeg-q15", "re-encoded as JPEG at quality 15", transform=_jpeg(15)),
     Variant("noise", "Gaussian noise, sigma 12 grey levels", transform=_noise(12.0, seed=3)),

@@ -16,6 +16,8 @@ log = logging.getLogger(__name__)
 
 # Stream times are sums of frame intervals, so "exactly two seconds later" can land a hair short.
 _TIME_SLACK = 1e-9
+# Velocities are measured over steps at least this long (the 5 fps the rules are tuned at), whatever the frame rate.
+_VELOCITY_STEP_SECONDS = 0.2
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,17 +286,22 @@ class GroupTracker:
     def _velocity(self, person: TrackedPerson) -> tuple[float, float] | None:
         """Metres per second along the person's recent path; None on their first frame (nothing to judge by).
 
-        The median of the frame-to-frame velocities: one glitched box (a jump to a neighbour and back) does not
-        make a standing person walk.
+        The median of the velocities between points of the path at least _VELOCITY_STEP_SECONDS apart: steps that
+        long keep box jitter from growing with the frame rate, and one glitched box (a jump to a neighbour and back)
+        is a vote or two among several, so it does not make a standing person walk.
         """
         path = np.array(self._people[person.track_id].path, dtype=np.float64)
         if len(path) < 2:
             return None
-        steps = np.diff(path, axis=0)
-        steps = steps[steps[:, 0] > _TIME_SLACK]
-        if len(steps) == 0:
+        times = path[:, 0]
+        step = min(_VELOCITY_STEP_SECONDS, float(times[-1] - times[0]))
+        if step <= _TIME_SLACK:
             return None
-        return float(np.median(steps[:, 1] / steps[:, 0])), float(np.median(steps[:, 2] / steps[:, 0]))
+        ends = np.searchsorted(times, times + step - _TIME_SLACK)
+        starts = np.flatnonzero(ends < len(path))
+        ends = ends[starts]
+        moves = (path[ends, 1:] - path[starts, 1:]) / (times[ends] - times[starts])[:, None]
+        return float(np.median(moves[:, 0])), float(np.median(moves[:, 1]))
 
     def _moving_together(self, a: tuple[float, float] | None, b: tuple[float, float] | None) -> bool:
         if a is None or b is None:

@@ -1,7 +1,7 @@
 """Data retention (LGPD): a small registry of purge rules, run daily by the server and by `shopflow retention run`.
 
 Each rule deletes in short batches until nothing is left to delete, and reports rows removed per table. Rules for
-data that other features add (the audit log, employees' embeddings store) register themselves with `register`.
+data that other features add (the bridge's outbox, say) register themselves with `register`.
 """
 
 from __future__ import annotations
@@ -80,13 +80,29 @@ def embeddings_rule() -> PurgeRule:
 
     def step(database: Database, _now: datetime) -> dict[str, int]:
         with database.session() as session:
-            return {"employees.embedding": MaintenanceRepository(session).clear_unconsented_embeddings()}
+            return MaintenanceRepository(session).clear_unconsented_embeddings()
 
     return PurgeRule("employee embeddings", step)
 
 
+def audit_rule(days: int, batch: int = DELETE_BATCH) -> PurgeRule:
+    """Audit log entries older than AUDIT_RETENTION_DAYS: kept apart from events, since they prove who did what."""
+
+    def step(database: Database, now: datetime) -> dict[str, int]:
+        with database.session() as session:
+            removed = MaintenanceRepository(session).delete_audit_entries(now - timedelta(days=days), batch=batch)
+        return {"audit_log": removed}
+
+    return PurgeRule("audit log", step)
+
+
 def default_rules(ops: OpsSettings) -> list[PurgeRule]:
-    rules = [raw_events_rule(), aggregates_rule(ops.aggregate_retention_days), embeddings_rule()]
+    rules = [
+        raw_events_rule(),
+        aggregates_rule(ops.aggregate_retention_days),
+        embeddings_rule(),
+        audit_rule(ops.audit_retention_days),
+    ]
     return rules + [make(ops) for make in _extra_rules]
 
 

@@ -10,11 +10,19 @@ from sqlalchemy import select
 
 from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.ops import retention
-from shopflow.ops.retention import PurgeRule, aggregates_rule, embeddings_rule, raw_events_rule, run_retention
+from shopflow.ops.retention import (
+    PurgeRule,
+    aggregates_rule,
+    audit_rule,
+    embeddings_rule,
+    raw_events_rule,
+    run_retention,
+)
 from shopflow.ops.settings import OpsSettings
 from shopflow.storage.db import Database
-from shopflow.storage.models import CrossingRow, HourlyRollupRow
+from shopflow.storage.models import AuditRow, CrossingRow, EmployeeFaceRow, EmployeeRow, HourlyRollupRow
 from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository
+from shopflow.storage.repositories.staff_registry import ConsentMethod, StaffRegistry
 from shopflow.storage.writer import EventWriter
 
 from ..storage.factories import crossing, snapshot, store_with_cameras, tally, visit
@@ -125,16 +133,52 @@ def test_rules_plug_in_and_a_failing_rule_does_not_stop_the_others(
     calls: list[datetime] = []
 
     @retention.register
-    def audit_log(ops: OpsSettings) -> PurgeRule:
+    def outbox(ops: OpsSettings) -> PurgeRule:
         def step(_database: Database, now: datetime) -> dict[str, int]:
             calls.append(now - timedelta(days=ops.audit_retention_days))
-            raise RuntimeError("no audit table yet")
+            raise RuntimeError("no outbox table yet")
 
-        return PurgeRule("audit log", step)
+        return PurgeRule("bridge outbox", step)
 
     rules = retention.default_rules(OpsSettings(_env_file=None, audit_retention_days=180))  # type: ignore[call-arg]
-    assert [rule.name for rule in rules] == ["raw events", "aggregates", "employee embeddings", "audit log"]
+    names = [rule.name for rule in rules]
+    assert names == ["raw events", "aggregates", "employee embeddings", "audit log", "bridge outbox"]
     report = run_retention(database, rules, now=NOW)
-    assert report.failed == ["audit log"]
+    assert report.failed == ["bridge outbox"]
     assert calls == [NOW - timedelta(days=180)]
     assert report.removed["crossings"] == 4
+
+
+def test_enrolled_faces_go_when_the_employee_leaves_or_withdraws_consent(database: Database) -> None:
+    store, _cameras = store_with_cameras(database)
+    with database.session() as session:
+        registry = StaffRegistry(session)
+        ids = []
+        for code in ("E1", "E2", "E3"):
+            profile = registry.create(store.id, f"Employee {code}", code)
+            registry.record_consent(profile.id, recorded_by="owner", text_version="v1", method=ConsentMethod.FACE)
+            registry.add_face(profile.id, b"\x01" * 512, "dlib", actor="owner")
+            ids.append(profile.id)
+        staying, leaving, withdrawing = ids
+        registry.set_active(leaving, False)
+        # Bypasses withdraw_consent (which drops faces itself) to show the purge catches what a bug could leave.
+        session.get(EmployeeRow, withdrawing).consent_method = str(ConsentMethod.NO_BIOMETRICS)  # type: ignore[union-attr]
+    report = run_retention(database, [embeddings_rule()], now=NOW)
+    assert report.removed == {"employee_faces": 2}
+    with database.session() as session:
+        owners = sorted(session.scalars(select(EmployeeFaceRow.employee_id)))
+    assert owners == [staying]
+
+
+def test_the_audit_log_keeps_its_own_retention(database: Database) -> None:
+    store, _cameras = store_with_cameras(database)
+    with database.session() as session:
+        for days in (400, 366, 364, 1):
+            session.add(
+                AuditRow(store_id=store.id, at=NOW - timedelta(days=days), actor="owner", action="x", subject=f"{days}")
+            )
+    report = run_retention(database, [audit_rule(365, batch=1)], now=NOW)
+    assert report.removed == {"audit_log": 2}
+    with database.session() as session:
+        kept = sorted(session.scalars(select(AuditRow.subject)))
+    assert kept == ["1", "364"]

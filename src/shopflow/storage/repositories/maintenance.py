@@ -8,10 +8,12 @@ from sqlalchemy import Table, delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from shopflow.storage.models import (
+    AuditRow,
     Base,
     CameraEventRow,
     CameraRow,
     CrossingRow,
+    EmployeeFaceRow,
     EmployeeRow,
     HeatmapHourlyRow,
     HeatmapTallyRow,
@@ -83,8 +85,9 @@ class MaintenanceRepository:
             removed[model.__tablename__] = int(result.rowcount or 0)  # type: ignore[attr-defined]
         return removed
 
-    def clear_unconsented_embeddings(self) -> int:
-        """Erase the face embeddings of employees who left (inactive) or whose consent was withdrawn."""
+    def clear_unconsented_embeddings(self) -> dict[str, int]:
+        """Erase the face embeddings of employees who left (inactive) or whose consent does not (or no longer)
+        cover faces: the legacy single embedding column and every enrolled face."""
         result = self._session.execute(
             update(EmployeeRow)
             .where(
@@ -93,4 +96,19 @@ class MaintenanceRepository:
             )
             .values(embedding=None)
         )
+        cleared = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        unconsented = select(EmployeeRow.id).where(
+            or_(
+                EmployeeRow.active == false(),
+                EmployeeRow.consent_at.is_(None),
+                EmployeeRow.consent_method.is_distinct_from("face"),
+            )
+        )
+        faces = self._session.execute(delete(EmployeeFaceRow).where(EmployeeFaceRow.employee_id.in_(unconsented)))
+        return {"employees.embedding": cleared, EmployeeFaceRow.__tablename__: int(faces.rowcount or 0)}  # type: ignore[attr-defined]
+
+    def delete_audit_entries(self, before: datetime, *, batch: int = DELETE_BATCH) -> int:
+        """Delete one batch of audit log entries written before `before` (the log has its own retention)."""
+        ids = select(AuditRow.id).where(AuditRow.at < before).limit(batch)
+        result = self._session.execute(delete(AuditRow).where(AuditRow.id.in_(ids)))
         return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -10,7 +10,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from shopflow.ops import crypto
-from shopflow.ops.backup import FORMAT, MANIFEST, BackupError, sha256_file
+from shopflow.ops.backup import FORMAT, MANIFEST, BackupError
+from shopflow.vision.model_files import file_sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +87,6 @@ def _checksum_problems(root: Path, files: dict[str, Any]) -> list[str]:
     for name in sorted(present - set(files)):
         problems.append(f"{name} is not in the manifest")
     for name in sorted(set(files) & present):
-        if sha256_file(root / name) != files[name].get("sha256"):
+        if file_sha256(root / name) != files[name].get("sha256"):
             problems.append(f"{name} does not match its sha256")
     return problems

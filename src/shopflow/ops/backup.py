@@ -6,7 +6,6 @@ the row count of every table and the creation time; `verify.py` checks an archiv
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -22,6 +21,7 @@ from typing import Any
 from shopflow import __version__
 from shopflow.ops import crypto, dumps
 from shopflow.ops.settings import BACKUP_TYPES, BackupType
+from shopflow.vision.model_files import file_sha256
 
 log = logging.getLogger(__name__)
 
@@ -52,14 +52,6 @@ class BackupResult:
     path: Path
     manifest: dict[str, Any]
     seconds: float
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _walk(root: Path) -> Iterator[Path]:
@@ -122,7 +114,7 @@ def create_backup(
             "created_at": started.isoformat(),
             "shopflow_version": __version__,
             "database": database or None,
-            "files": {name: {"sha256": sha256_file(path), "bytes": path.stat().st_size} for name, path in members},
+            "files": {name: {"sha256": file_sha256(path), "bytes": path.stat().st_size} for name, path in members},
         }
         manifest_path = workdir / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

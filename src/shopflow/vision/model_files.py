@@ -19,11 +19,9 @@ class ModelError(RuntimeError):
 
 
 def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
+    """The hex sha256 of a file, read in blocks (models and backup archives are too big to read at once)."""
     with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def bundled_model_path() -> Path:

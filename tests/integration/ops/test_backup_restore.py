@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from shopflow.ops.backup import BackupSources, create_backup, prune_backups, sha256_file
+from shopflow.ops.backup import BackupSources, create_backup, prune_backups
 from shopflow.ops.restore import restore_backup, verify_backup
 from shopflow.storage import migrate
+from shopflow.vision.model_files import file_sha256
 
 from .helpers import admin_for, all_rows, destroy, populate
 
@@ -41,7 +42,7 @@ def test_backup_destroy_restore_brings_back_every_row(
         tar.extractall(unpacked, filter="data")
     assert set(names[1:]) == set(manifest["files"])
     for name, described in manifest["files"].items():
-        assert sha256_file(unpacked / name) == described["sha256"]
+        assert file_sha256(unpacked / name) == described["sha256"]
 
     verified = verify_backup(made.path, key=None, server_url=empty_url)
     assert verified.row_counts == manifest["database"]["row_counts"]

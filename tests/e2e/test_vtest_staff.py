@@ -25,6 +25,9 @@ pytestmark = pytest.mark.video
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
 LINES = ["vertical:0.40,0.98,0.40,0.28", "horizontal:0.30,0.50,1.00,0.50"]
 TRUTH = {("vertical", "in"): 13, ("vertical", "out"): 18, ("horizontal", "in"): 13, ("horizontal", "out"): 18}
+# As in test_vtest_counts.py: one vertical `in` is made with the feet cut off by the frame just below the drawn end of
+# the line, so the truth itself allows 13 or 14 there.
+TRUTH_ALLOWS_MORE = {("vertical", "in"): 1}
 BJ_FRAME = 670
 BJ_BOX = (565.0, 264.0, 598.0, 371.0)  # drawn round BJ, whole body, on frame 670
 
@@ -60,12 +63,12 @@ def test_a_uniform_makes_exactly_one_person_staff(tmp_path: Path) -> None:
     assert report["staff"] == {"tracks": 1, "by_rule": {"face": 0, "uniform": 1, "staff_zone": 0, "long_stay": 0}}
     # Totals of everyone are still the hand-counted truth ...
     for (line, direction), truth in TRUTH.items():
-        assert report["lines"][line][direction] == truth
+        assert truth <= report["lines"][line][direction] <= truth + TRUTH_ALLOWS_MORE.get((line, direction), 0)
     # ... and customers fall by exactly BJ's two outward crossings, nothing else.
     assert {line: (c["customers_in"], c["customers_out"]) for line, c in report["lines"].items()} == {
-        "vertical": (13, 17),
-        "horizontal": (13, 17),
+        line: (c["in"], c["out"] - 1) for line, c in report["lines"].items()
     }
+    assert report["lines"]["vertical"]["out"] == report["lines"]["horizontal"]["out"] == 18
 
 
 def test_the_staff_decision_is_bj_and_covers_his_track(tmp_path: Path) -> None:

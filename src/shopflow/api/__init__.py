@@ -5,15 +5,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from shopflow.api.errors import install_error_handlers
-from shopflow.api.routers import analytics, cameras, employees, events, health, realtime, stores
+from shopflow.api.routers import analytics, api_keys, auth, cameras, employees, events, health, realtime, stores, users
 
 
 def add_api(app: FastAPI) -> None:
     """The REST API's routes and error answers on `app`; its lifespan must set `app.state.runtime`."""
     install_error_handlers(app)
-    routers = (health, stores, cameras, employees, events, realtime, analytics)
+    routers = (health, auth, stores, cameras, employees, events, realtime, analytics, users, api_keys)
     for router in (module.router for module in routers):
         app.include_router(router)
+    app.include_router(auth.signed_in)
 
 
 __all__ = ["add_api"]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import BackgroundTasks, Depends
+from fastapi import Depends
 from sqlalchemy.orm import Session
 from starlette.requests import HTTPConnection
 
 from shopflow.config.settings import Settings
 from shopflow.pipeline.live_hub import LiveHub
-from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
 from shopflow.services.realtime import RealtimeBroker
 from shopflow.storage.db import Database
@@ -61,15 +60,6 @@ def get_session(connection: HTTPConnection, database: DatabaseDep) -> Iterator[S
 
 
 # scope="function": the commit happens before the response is sent, so a failed commit is an error answer and a
-# client that reads right after a write sees it.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
-
-
-def get_camera_service(runtime: RuntimeDep, tasks: BackgroundTasks) -> CameraService:
-    # The workers are re-synced after the answer is sent: a request never waits for cameras to restart.
-    return CameraService(
-        runtime.database, default_imgsz=runtime.settings.yolo_imgsz, after_change=lambda: tasks.add_task(runtime.resync)
-    )
-
-
-CameraServiceDep = Annotated[CameraService, Depends(get_camera_service)]
+# client that reads right after a write sees it. Public: for the routes anyone may call (health); every other
+# route takes api.security.SessionDep, which identifies the caller first.
+PublicSessionDep = Annotated[Session, Depends(get_session, scope="function")]

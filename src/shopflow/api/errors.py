@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shopflow.services.access import AccessDeniedError
 from shopflow.services.cameras import CameraInputError
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 
@@ -74,7 +75,14 @@ def validation_messages(errors: Sequence[Any]) -> list[dict[str, str]]:
 
 async def _shopflow_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, ShopFlowError)
-    return _error(error.status_code, error.message)
+    response = _error(error.status_code, error.message)
+    if error.status_code == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+async def _access_denied(_request: Request, error: Exception) -> JSONResponse:
+    return _error(403, str(error))
 
 
 async def _validation_error(_request: Request, error: Exception) -> JSONResponse:
@@ -117,6 +125,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ShopFlowError, _shopflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(AccessDeniedError, _access_denied)
     app.add_exception_handler(CameraInputError, _invalid_input)
     app.add_exception_handler(AlreadyExistsError, _already_exists)
     app.add_exception_handler(StarletteHTTPException, _http_error)

@@ -26,7 +26,7 @@ class PasswordError(ValueError):
     """A password that cannot be accepted; the message says why."""
 
 
-def check_password_rules(password: str) -> str:
+def check_password_rules(password: str, *, email: str | None = None) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise PasswordError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     if len(password) > MAX_PASSWORD_LENGTH:

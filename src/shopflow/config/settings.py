@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     bridge_api_key: SecretStr | None = None
     # Signs the dashboard's session cookies. Unset: one is generated once and kept in DATA_DIR/session_secret.
     session_secret: SecretStr | None = None
+    # How long a dashboard sign-in or an API bearer token lasts before signing in again.
+    session_hours: int = Field(12, ge=1, le=24 * 90)
     sentry_dsn: SecretStr | None = None
 
     # `yolo11n` (or `yolo11n.pt`, the seed's name) means the bundled model; anything else is a path to a

@@ -18,6 +18,7 @@ from shopflow.config.settings import Settings
 from shopflow.ops.observability import init_sentry, install_observability
 from shopflow.ops.settings import OpsSettings
 from shopflow.server.runtime import ServerRuntime
+from shopflow.services.accounts import accounts_for, setup_token
 from shopflow.services.context import ServerContext
 from shopflow.services.demo import ensure_demo
 from shopflow.storage import migrate
@@ -39,6 +40,20 @@ def _engine_options(url: str) -> dict[str, Any]:
     return {"connect_args": {"connect_timeout": 5}} if url.startswith(("postgres", "postgresql")) else {}
 
 
+def _announce_setup(runtime: ServerContext, settings: Settings) -> None:
+    """On a server without users, print where to create the first owner (the link holds a one-time token)."""
+    token = setup_token(accounts_for(runtime), settings.data_dir)
+    if token is None:
+        return
+    host = "localhost" if settings.api_host in ("0.0.0.0", "::", "") else settings.api_host
+    log.warning(
+        "No owner yet. Create one at http://%s:%s/setup?token=%s (or run `shopflow user create`)",
+        host,
+        settings.api_port,
+        token,
+    )
+
+
 def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = False) -> FastAPI:
     """A new app for `settings`. `start_pipeline=False` serves the API without camera workers (tests, a
     second API process); `demo` seeds the demo store even when other cameras exist (`shopflow serve --demo`)."""
@@ -55,6 +70,7 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
             context: ServerContext = runtime  # what the API and the dashboard may use of it (checked here)
             app.state.runtime = context
             await anyio.to_thread.run_sync(runtime.start)
+            await anyio.to_thread.run_sync(_announce_setup, runtime, settings)
             # Everything loaded so far (modules, the model session, NiceGUI) lives as long as the process: moved out
             # of the collector's sight, a full collection no longer walks it, which cut the 95th percentile of the
             # 90-day series from 47 to 31 ms at 10 million events (docs/benchmarks.md).

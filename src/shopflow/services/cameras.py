@@ -15,9 +15,10 @@ from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.domain.urls import REDACTED
 from shopflow.pipeline.probe import ProbeResult, probe_source
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
+from shopflow.services.access import Caller, Permission, require_camera, require_store, visible_stores
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
-from shopflow.storage.repositories import CameraRepository, StoreRepository
+from shopflow.storage.repositories import CameraRepository
 
 
 class CameraInputError(ValueError):
@@ -86,27 +87,35 @@ def _new_source(given: str | None, shown: str) -> str | None:
 
 
 class CameraService:
-    def __init__(self, database: Database, *, default_imgsz: int, after_change: Callable[[], None]) -> None:
+    """Camera operations for one caller: each checks that the caller may see the camera's store (a camera they
+    may not see is "not found") and may change it."""
+
+    def __init__(
+        self, database: Database, *, caller: Caller, default_imgsz: int, after_change: Callable[[], None]
+    ) -> None:
         self._database = database
+        self._caller = caller
         self._default_imgsz = default_imgsz
         self._after_change = after_change
 
     def get(self, camera_id: int) -> CameraRecord:
-        with self._database.session() as session:
-            return CameraRepository(session).get(camera_id)
+        with self._database.read_session() as session:
+            return require_camera(session, self._caller, camera_id)
 
     def list(self, store_id: int | None = None) -> list[CameraRecord]:
-        """One store's cameras (NotFoundError for an unknown store), or every store's."""
-        with self._database.session() as session:
-            cameras, stores = CameraRepository(session), StoreRepository(session)
+        """One store's cameras (NotFoundError for a store the caller cannot see), or those of every store they see."""
+        with self._database.read_session() as session:
+            cameras = CameraRepository(session)
             if store_id is not None:
-                stores.get(store_id)  # an unknown store is an error rather than an empty list
+                require_store(session, self._caller, store_id)  # an unknown store is an error, not an empty list
                 return cameras.list_by_store(store_id)
-            return [camera for store in stores.list_all() for camera in cameras.list_by_store(store.id)]
+            return [
+                camera for store in visible_stores(session, self._caller) for camera in cameras.list_by_store(store.id)
+            ]
 
     def create(self, new: NewCamera) -> CameraRecord:
         with self._database.session() as session:
-            StoreRepository(session).get(new.store_id)
+            require_store(session, self._caller, new.store_id, Permission.MANAGE)
             record = CameraRepository(session).create(
                 new.store_id,
                 new.name,
@@ -124,6 +133,7 @@ class CameraService:
 
     def update(self, camera_id: int, changes: CameraChanges) -> CameraRecord:
         with self._database.session() as session:
+            require_camera(session, self._caller, camera_id, Permission.MANAGE)
             cameras = CameraRepository(session)
             record = cameras.update(
                 camera_id,
@@ -146,6 +156,7 @@ class CameraService:
     def delete(self, camera_id: int) -> None:
         """Delete the camera with its events (disable it instead to keep its history)."""
         with self._database.session() as session:
+            require_camera(session, self._caller, camera_id, Permission.MANAGE)
             CameraRepository(session).delete(camera_id)
         self._after_change()
 
@@ -153,9 +164,12 @@ class CameraService:
         """Open a source once (blocks for seconds: call it off the event loop). With `camera_id`, no source or
         the saved one as shown (redacted) opens the saved full URL, credentials included. An unreachable or
         malformed source is a verdict (ok=False), not an error."""
+        # Opening a source reaches into the store's network: only those who may change cameras may do it.
+        self._caller.require(Permission.MANAGE)
         if camera_id is not None:
             # The session closes before the probe: a slow camera must not hold a database transaction open.
             with self._database.session() as session:
+                require_camera(session, self._caller, camera_id, Permission.MANAGE)
                 cameras = CameraRepository(session)
                 if source is None or source.strip() == cameras.get(camera_id).source_url:
                     source = cameras.get_source(camera_id).source_url

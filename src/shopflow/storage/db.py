@@ -14,6 +14,8 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from shopflow.storage import tenancy
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite:///./data/shopflow.db"
@@ -43,7 +45,9 @@ def create_db_engine(url: str, **engine_kwargs: Any) -> Engine:
     """An engine for `url`; for SQLite the folder is created and WAL, foreign keys and a busy timeout are set."""
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True, **engine_kwargs)
+        engine = create_engine(parsed, pool_pre_ping=True, **engine_kwargs)
+        tenancy.enforce_on(engine)
+        return engine
 
     path = _sqlite_file(parsed)
     connect_args: dict[str, Any] = {"check_same_thread": False}  # the event writer flushes from its own thread

@@ -225,6 +225,24 @@ class UserRecord:
     role: UserRole
     language: Language
     created_at: datetime
+    organisation_id: int = 0
+    active: bool = True
+    # The stores granted to a manager or viewer; an owner sees every store of the organisation (this is empty).
+    store_ids: frozenset[int] = frozenset()
+
+
+class ApiKeyScope(StrEnum):
+    """What a store's API key may do: read figures, send events (a bridge), or change the store's set-up."""
+
+    READ = "read"
+    INGEST = "ingest"
+    ADMIN = "admin"
+
+
+class SessionKind(StrEnum):
+    BROWSER = "browser"  # the dashboard's cookie
+    TOKEN = "token"  # a bearer token for an API client
+    TICKET = "ticket"  # lives a minute: the sign-in page hands it to the browser, which trades it for a cookie
 
 
 DEFAULT_RETENTION_DAYS = 90
@@ -251,3 +269,4 @@ class ApiKeyRecord:
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    scope: ApiKeyScope = ApiKeyScope.READ

@@ -3,61 +3,61 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from shopflow import __version__
-from shopflow.config.credentials import hash_password, new_api_key
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import health
+from shopflow.services.access import Caller
+from shopflow.services.accounts import accounts_for
 from shopflow.services.context import ServerContext
+from shopflow.services.stores import StoreService
 from shopflow.storage.records import ApiKeyRecord, Language, PrivacySettings, StoreRecord, UserRecord, UserRole
-from shopflow.storage.repositories import (
-    ApiKeyRepository,
-    CameraRepository,
-    PrivacyRepository,
-    StoreRepository,
-    UserRepository,
-)
+from shopflow.storage.repositories import CameraRepository, PrivacyRepository
 
 
 def save_store(
-    rt: ServerContext, store_id: int, name: str, timezone: str, opening_hours: Mapping[str, Mapping[str, str]]
+    rt: ServerContext,
+    caller: Caller,
+    store_id: int,
+    name: str,
+    timezone: str,
+    opening_hours: Mapping[str, Mapping[str, str]],
 ) -> StoreRecord:
     """ValueError (with what to fix) for a blank name, an unknown zone or malformed hours."""
-    with rt.database.session() as session:
-        return StoreRepository(session).update(store_id, name=name, timezone=timezone, opening_hours=opening_hours)
+    return StoreService(rt.database, caller).update(store_id, name=name, timezone=timezone, opening_hours=opening_hours)
 
 
-def list_users(rt: ServerContext) -> list[UserRecord]:
-    with rt.database.session() as session:
-        return UserRepository(session).list_all()
+def list_users(rt: ServerContext, caller: Caller) -> list[UserRecord]:
+    return accounts_for(rt).list_users(caller)
 
 
-def create_user(rt: ServerContext, email: str, password: str, role: UserRole, language: Language) -> UserRecord:
+def create_user(
+    rt: ServerContext,
+    caller: Caller,
+    email: str,
+    password: str,
+    role: UserRole,
+    language: Language,
+    store_ids: Sequence[int] = (),
+) -> UserRecord:
     """PasswordError or ValueError for bad input, AlreadyExistsError for a taken e-mail."""
-    password_hash = hash_password(password)
-    with rt.database.session() as session:
-        return UserRepository(session).create(email, password_hash, role=role, language=language)
+    return accounts_for(rt).create_user(caller, email, password, role, language=language, store_ids=store_ids)
 
 
-def list_api_keys(rt: ServerContext, store_id: int) -> list[ApiKeyRecord]:
-    with rt.database.session() as session:
-        return ApiKeyRepository(session).list_by_store(store_id, include_revoked=True)
+def list_api_keys(rt: ServerContext, caller: Caller, store_id: int) -> list[ApiKeyRecord]:
+    return accounts_for(rt).list_api_keys(caller, store_id)
 
 
-def create_api_key(rt: ServerContext, store_id: int, name: str) -> tuple[ApiKeyRecord, str]:
+def create_api_key(rt: ServerContext, caller: Caller, store_id: int, name: str) -> tuple[ApiKeyRecord, str]:
     """The new key's record and the key itself, which is shown once and never stored."""
-    made = new_api_key()
-    with rt.database.session() as session:
-        record = ApiKeyRepository(session).create(store_id, name, made.key_hash, made.prefix)
-    return record, made.key
+    return accounts_for(rt).create_api_key(caller, store_id, name)
 
 
-def revoke_api_key(rt: ServerContext, api_key_id: int) -> ApiKeyRecord:
-    with rt.database.session() as session:
-        return ApiKeyRepository(session).revoke(api_key_id)
+def revoke_api_key(rt: ServerContext, caller: Caller, api_key_id: int) -> ApiKeyRecord:
+    return accounts_for(rt).revoke_api_key(caller, api_key_id)
 
 
 def get_privacy(rt: ServerContext, store_id: int) -> PrivacySettings:

@@ -45,6 +45,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "wrong_credentials": "E-mail ou senha incorretos.",
         "setup_title": "Primeiro acesso",
         "setup_text": "Crie a conta do administrador (proprietário). Ela poderá criar as contas da equipe depois.",
+        "setup_needs_token": "Para criar o primeiro administrador, abra o link de configuração mostrado no registro "
+        "(log) do servidor ao iniciar, ou rode `shopflow user create` no servidor.",
         "create_admin": "Criar administrador",
         "passwords_differ": "As duas senhas não são iguais.",
         # overview
@@ -249,6 +251,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "wrong_credentials": "Wrong e-mail or password.",
         "setup_title": "First run",
         "setup_text": "Create the administrator's (owner's) account. It can create the team's accounts later.",
+        "setup_needs_token": "To create the first administrator, open the set-up link the server printed in its "
+        "log when it started, or run `shopflow user create` on the server.",
         "create_admin": "Create administrator",
         "passwords_differ": "The two passwords differ.",
         "people_now": "People in the store now",

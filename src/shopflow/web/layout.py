@@ -9,9 +9,10 @@ from collections.abc import Callable
 from nicegui import app, ui
 
 from shopflow.domain.cameras import CameraStatus
+from shopflow.services.stores import StoreService
 from shopflow.storage.records import Language, StoreRecord, UserRecord
-from shopflow.storage.repositories import StoreRepository, UserRepository
-from shopflow.web.auth import STORE_KEY, sign_out
+from shopflow.storage.repositories import UserRepository
+from shopflow.web.auth import STORE_KEY, current_caller, sign_out
 from shopflow.web.context import runtime
 from shopflow.web.i18n import LANG_KEY, current_lang, status_text, t
 
@@ -24,8 +25,11 @@ NAV = (
 
 
 def _stores() -> list[StoreRecord]:
-    with runtime().database.session() as session:
-        return StoreRepository(session).list_all()
+    """The stores the signed-in user may see (none when the session ended meanwhile)."""
+    caller = current_caller()
+    if caller is None:
+        return []
+    return StoreService(runtime().database, caller).list()
 
 
 def pick_store(stores: list[StoreRecord]) -> StoreRecord | None:

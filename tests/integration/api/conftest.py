@@ -14,7 +14,9 @@ from fastapi.testclient import TestClient
 from shopflow.config.settings import Settings
 from shopflow.server.app import create_app
 from shopflow.server.runtime import ServerRuntime
+from shopflow.services.accounts import accounts_for
 from shopflow.services.demo import sample_video
+from shopflow.storage.records import SessionKind
 
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 
@@ -29,16 +31,39 @@ def settings(db_url: str, tmp_path: Path) -> Settings:
     return make_settings(db_url, tmp_path / "server")
 
 
+OWNER_EMAIL = "dona@loja.com.br"
+OWNER_PASSWORD = "Caju-Verde-Manga-2026"
+
+
 @pytest.fixture
 def client(settings: Settings) -> Iterator[TestClient]:
-    """The API without camera workers (start_pipeline=False); the database is migrated and the demo seeded."""
+    """The API without camera workers (start_pipeline=False); the database is migrated and the demo seeded.
+
+    It calls as the organisation's owner (a bearer token); `anonymous` is the same server with no credentials.
+    """
     with TestClient(create_app(settings, start_pipeline=False)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {owner_token(test_client)}"
         yield test_client
+
+
+@pytest.fixture
+def anonymous(client: TestClient) -> TestClient:
+    return TestClient(client.app)
 
 
 def runtime_of(client: TestClient) -> ServerRuntime:
     runtime: ServerRuntime = client.app.state.runtime  # type: ignore[attr-defined]
     return runtime
+
+
+def owner_token(client: TestClient) -> str:
+    """The first owner of the server (created once), signed in with a fresh bearer token."""
+    accounts = accounts_for(runtime_of(client))
+    if not accounts.has_users():
+        accounts.create_first_owner(OWNER_EMAIL, OWNER_PASSWORD)
+    user = accounts.authenticate(OWNER_EMAIL, OWNER_PASSWORD)
+    assert user is not None
+    return accounts.start_session(user, SessionKind.TOKEN).token
 
 
 @pytest.fixture

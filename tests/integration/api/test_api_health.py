@@ -14,7 +14,7 @@ from shopflow import __version__
 from shopflow.server.app import create_app
 from shopflow.storage import migrate
 
-from .conftest import make_settings, runtime_of
+from .conftest import make_settings, owner_token, runtime_of
 
 
 def test_health_when_all_is_well(client: TestClient) -> None:
@@ -57,6 +57,7 @@ def test_health_is_503_when_the_database_is_gone(
     with TestClient(create_app(make_settings(empty_url, tmp_path / "server"), start_pipeline=False)) as client:
         assert migrate.is_up_to_date(empty_url)
         assert client.get("/api/health").status_code == 200
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
 
         _make_database_unreachable(empty_url, request, client)
 

@@ -20,7 +20,7 @@ from shopflow.server.app import create_app
 from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, libpq_url
 from tests.integration.storage.factories import T0, crossing, visit
 
-from .conftest import make_settings, runtime_of
+from .conftest import make_settings, owner_token, runtime_of
 
 RTSP = "rtsp://10.0.0.9/stream"
 DOOR = {"name": "door", "a": [0.1, 0.5], "b": [0.9, 0.5]}
@@ -119,6 +119,9 @@ def test_an_event_written_by_one_process_reaches_the_websockets_of_another(
         TestClient(create_app(settings, start_pipeline=False)) as writer_process,
         TestClient(create_app(settings, start_pipeline=False)) as dashboard_process,
     ):
+        token = owner_token(writer_process)  # one database, one owner: valid on both processes
+        for process in (writer_process, dashboard_process):
+            process.headers["Authorization"] = f"Bearer {token}"
         store, camera = store_with_camera(writer_process)
         b_listener = runtime_of(dashboard_process).listener
         assert b_listener is not None and b_listener.listening

@@ -21,7 +21,11 @@ def store_with_cameras(
     database: Database, cameras: int = 1, timezone: str = "America/Sao_Paulo"
 ) -> tuple[StoreRecord, list[CameraRecord]]:
     with database.session() as session:
-        store = StoreRepository(session).create_with_organisation("Acme", "Centro", timezone=timezone)
+        stores = StoreRepository(session)
+        # The server's organisation when there is one (the demo's), so its owner sees the store.
+        organisations = stores.list_organisations()
+        organisation = organisations[0].id if organisations else stores.create_organisation("Acme").id
+        store = stores.create(organisation, "Centro", timezone=timezone)
         repository = CameraRepository(session)
         made = [
             repository.create(

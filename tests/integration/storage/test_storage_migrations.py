@@ -14,6 +14,8 @@ from shopflow.storage.models import Base
 
 TABLES = {
     "organisations",
+    "user_stores",
+    "user_sessions",
     "stores",
     "cameras",
     "camera_events",

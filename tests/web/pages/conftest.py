@@ -20,7 +20,7 @@ from shopflow.storage.records import Language, StoreRecord, UserRecord, UserRole
 from shopflow.storage.repositories import StoreRepository, UserRepository
 from tests.web.env_names import DATA_DIR_ENV, DATABASE_URL_ENV
 
-PASSWORD = "senha-forte-123"
+PASSWORD = "Caju-Verde-Manga-2026"
 # Pages answer after work in a thread (a password hash, a database read): give them up to 5 s on a busy machine.
 RETRIES = 50
 
@@ -63,12 +63,23 @@ def add_user(
     language: Language = Language.PT_BR,
 ) -> UserRecord:
     with database.session() as session:
-        return UserRepository(session).create(email, hash_password(PASSWORD), role=role, language=language)
+        return UserRepository(session).create(
+            email, hash_password(PASSWORD), organisation_id=organisation(database), role=role, language=language
+        )
+
+
+def organisation(database: Database) -> int:
+    """The server's organisation (made on first use): users and stores of a page test share it."""
+    with database.session() as session:
+        stores = StoreRepository(session)
+        found = stores.list_organisations()
+        return found[0].id if found else stores.create_organisation("Acme").id
 
 
 def add_store(database: Database, name: str = "Loja Centro", timezone: str = "America/Sao_Paulo") -> StoreRecord:
+    organisation_id = organisation(database)
     with database.session() as session:
-        return StoreRepository(session).create_with_organisation("Acme", name, timezone=timezone)
+        return StoreRepository(session).create(organisation_id, name, timezone=timezone)
 
 
 async def sign_in(

@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy.exc import SQLAlchemyError
 
-from shopflow.api.deps import DatabaseDep, LiveHubDep, RuntimeDep, SessionDep
+from shopflow.api.deps import DatabaseDep, LiveHubDep, RuntimeDep
 from shopflow.api.errors import InvalidInputError, UnavailableError
 from shopflow.api.schemas.analytics import (
     AnalyticsHealthOut,
@@ -26,12 +26,14 @@ from shopflow.api.schemas.analytics import (
     TodayOut,
     ZoneDwellReportOut,
 )
+from shopflow.api.security import CallerDep, SessionDep
 from shopflow.reports import compare as compare_service
 from shopflow.reports import exports, health, heatmap, live, pdf, series, today, zones
 from shopflow.reports.errors import AnalyticsUnavailableError, InvalidRangeError
 from shopflow.reports.exports import ExportFile
 from shopflow.reports.i18n import DEFAULT_LANG, Lang
 from shopflow.reports.periods import local_now
+from shopflow.services.access import require_store
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 
 log = logging.getLogger(__name__)
@@ -41,7 +43,16 @@ router = APIRouter(prefix="/api/analytics", tags=["analytics"])
 LIVE_PICTURE_WAIT_SECONDS = 1.0
 NO_STORE = {"Cache-Control": "no-store"}  # figures change as events arrive
 
-StoreId = Annotated[int, Query(description="the store")]
+
+def readable_store(
+    session: SessionDep, caller: CallerDep, store_id: Annotated[int, Query(description="the store")]
+) -> int:
+    """The store's id, once the caller may see its figures (a store they may not see is a 404)."""
+    require_store(session, caller, store_id)
+    return store_id
+
+
+StoreId = Annotated[int, Depends(readable_store)]
 CameraId = Annotated[int | None, Query(description="only this camera of the store")]
 Since = Annotated[date, Query(description="first local day (YYYY-MM-DD), inclusive")]
 Until = Annotated[date, Query(description="last local day (YYYY-MM-DD), inclusive")]

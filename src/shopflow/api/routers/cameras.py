@@ -11,10 +11,10 @@ import time
 from collections.abc import AsyncIterator
 
 import anyio
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from fastapi.responses import StreamingResponse
 
-from shopflow.api.deps import CameraServiceDep, RuntimeDep
+from shopflow.api.deps import RuntimeDep
 from shopflow.api.errors import ConflictError
 from shopflow.api.schemas.cameras import (
     CameraCreate,
@@ -24,11 +24,12 @@ from shopflow.api.schemas.cameras import (
     ConnectionTestOut,
     LiveCountsOut,
 )
+from shopflow.api.security import CameraServiceDep, get_caller
 from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.context import ServerContext
 from shopflow.storage.records import CameraRecord
 
-router = APIRouter(prefix="/api/cameras", tags=["cameras"])
+router = APIRouter(prefix="/api/cameras", tags=["cameras"], dependencies=[Depends(get_caller)])
 
 SNAPSHOT_WAIT_SECONDS = 3.0
 STREAM_POLL_SECONDS = 0.05

@@ -10,19 +10,21 @@ from datetime import datetime
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopflow.api.deps import SessionDep
+from shopflow.api.deps import DatabaseDep
 from shopflow.api.errors import ConflictError, InvalidInputError
-from shopflow.storage.errors import ConsentRequiredError
-from shopflow.storage.repositories import StoreRepository
+from shopflow.api.security import CallerDep, SessionDep, get_caller
+from shopflow.services.access import Caller, Permission, require_store
+from shopflow.storage.errors import ConsentRequiredError, NotFoundError
+from shopflow.storage.repositories import AuditRepository
 from shopflow.storage.repositories.staff_registry import ConsentMethod, EmployeeProfile, StaffRegistry
 from shopflow.vision.faces import DlibFaceEmbedder, FaceEmbedder, FaceError, FaceProblem, PhotoRules
 from shopflow.vision.faces import enrolment_embedding as embed_photo
 
-router = APIRouter(tags=["employees"])
+router = APIRouter(tags=["employees"], dependencies=[Depends(get_caller)])
 
 # Each problem with a photo, as an HTTP status: the client can tell a wrong file from a wrong photo.
 PROBLEM_STATUS = {
@@ -63,7 +65,9 @@ class ConsentIn(BaseModel):
 class ActorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(min_length=1, max_length=200, description="who asks, for the audit log")
+    actor: str | None = Field(
+        None, min_length=1, max_length=200, description="on whose behalf, for the audit log (the caller is logged)"
+    )
 
 
 class ConsentOut(BaseModel):
@@ -112,9 +116,23 @@ def face_embedder() -> FaceEmbedder:
     return DlibFaceEmbedder()
 
 
+def _actor(caller: Caller, on_behalf_of: str | None = None) -> str:
+    return caller.label if not on_behalf_of else f"{caller.label} for {on_behalf_of.strip()}"
+
+
+def _employee(session: SessionDep, caller: Caller, employee_id: int) -> EmployeeProfile:
+    """The employee, if the caller may handle their store's staff; someone of a store they cannot see is a 404."""
+    profile = StaffRegistry(session).get(employee_id)
+    try:
+        require_store(session, caller, profile.store_id, Permission.STAFF)
+    except NotFoundError:
+        raise NotFoundError("employee", employee_id) from None
+    return profile
+
+
 @router.post("/api/stores/{store_id}/employees", status_code=201, response_model=EmployeeOut)
-def create_employee(store_id: int, body: EmployeeIn, session: SessionDep) -> EmployeeOut:
-    StoreRepository(session).get(store_id)
+def create_employee(store_id: int, body: EmployeeIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+    require_store(session, caller, store_id, Permission.STAFF)
     try:
         profile = StaffRegistry(session).create(
             store_id,
@@ -130,18 +148,27 @@ def create_employee(store_id: int, body: EmployeeIn, session: SessionDep) -> Emp
 
 
 @router.get("/api/stores/{store_id}/employees", response_model=list[EmployeeOut])
-def list_employees(store_id: int, session: SessionDep) -> list[EmployeeOut]:
-    StoreRepository(session).get(store_id)
-    return [EmployeeOut.of(profile) for profile in StaffRegistry(session).list_by_store(store_id)]
+def list_employees(store_id: int, session: SessionDep, caller: CallerDep, database: DatabaseDep) -> list[EmployeeOut]:
+    require_store(session, caller, store_id, Permission.STAFF)
+    profiles = StaffRegistry(session).list_by_store(store_id)
+    # A read of personal data (LGPD art. 37): who looked, and when. Logged in its own transaction, since a GET's
+    # session only reads.
+    with database.session() as audit_session:
+        AuditRepository(audit_session).add(
+            actor=caller.label, action="employees_read", subject=f"store {store_id}", store_id=store_id
+        )
+    return [EmployeeOut.of(profile) for profile in profiles]
 
 
 @router.patch("/api/employees/{employee_id}", response_model=EmployeeOut)
-def update_employee(employee_id: int, body: EmployeeUpdate, session: SessionDep) -> EmployeeOut:
+def update_employee(employee_id: int, body: EmployeeUpdate, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+    _employee(session, caller, employee_id)
     return EmployeeOut.of(StaffRegistry(session).set_active(employee_id, body.active))
 
 
 @router.post("/api/employees/{employee_id}/consent", response_model=EmployeeOut)
-def record_consent(employee_id: int, body: ConsentIn, session: SessionDep) -> EmployeeOut:
+def record_consent(employee_id: int, body: ConsentIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+    _employee(session, caller, employee_id)
     try:
         profile = StaffRegistry(session).record_consent(
             employee_id, recorded_by=body.recorded_by, text_version=body.text_version, method=body.method
@@ -155,11 +182,12 @@ def record_consent(employee_id: int, body: ConsentIn, session: SessionDep) -> Em
 def enrol_face(
     employee_id: int,
     photo: Annotated[UploadFile, File(description="a JPEG or PNG photo with the employee's face alone")],
-    actor: str,
     session: SessionDep,
+    caller: CallerDep,
+    actor: str | None = None,
 ) -> EmployeeOut | JSONResponse:
     registry = StaffRegistry(session)
-    profile = registry.get(employee_id)  # 404 before reading a photo for nobody
+    profile = _employee(session, caller, employee_id)  # 404 before reading a photo for nobody
     if profile.consent is None or profile.consent.method is not ConsentMethod.FACE:
         # Refused before the photo is even looked at: without consent, a face is not processed at all.
         raise ConflictError("this employee has not consented to face recognition; record their consent first")
@@ -173,7 +201,7 @@ def enrol_face(
             status_code=PROBLEM_STATUS[error.problem], content={"detail": str(error), "problem": str(error.problem)}
         )
     try:
-        profile = registry.add_face(profile.id, embedding.tobytes(), embedder.name, actor=actor)
+        profile = registry.add_face(profile.id, embedding.tobytes(), embedder.name, actor=_actor(caller, actor))
     except ConsentRequiredError as error:
         raise ConflictError(str(error)) from None
     except ValueError as error:  # already five photos
@@ -182,6 +210,7 @@ def enrol_face(
 
 
 @router.post("/api/employees/{employee_id}/erase", response_model=EmployeeOut)
-def erase_employee(employee_id: int, body: ActorIn, session: SessionDep) -> EmployeeOut:
+def erase_employee(employee_id: int, body: ActorIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
     """LGPD erasure: deletes the face embeddings, blanks the personal fields, and records it in the audit log."""
-    return EmployeeOut.of(StaffRegistry(session).erase(employee_id, actor=body.actor))
+    _employee(session, caller, employee_id)
+    return EmployeeOut.of(StaffRegistry(session).erase(employee_id, actor=_actor(caller, body.actor)))

@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
 
-from shopflow.api.deps import SessionDep
 from shopflow.api.errors import InvalidInputError
 from shopflow.api.schemas.events import CrossingOut, EventKind, EventPage, SnapshotOut, VisitOut
+from shopflow.api.security import CallerDep, SessionDep
 from shopflow.domain.people import PersonKind
+from shopflow.services.access import require_camera, require_store
 from shopflow.storage.event_records import CrossingRecord, Page, SnapshotRecord, VisitRecord
-from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
+from shopflow.storage.repositories import EventRepository
 
 router = APIRouter(prefix="/api/events", tags=["events"])
 
@@ -27,6 +28,7 @@ _OUT: dict[EventKind, type[CrossingOut] | type[VisitOut] | type[SnapshotOut]] = 
 @router.get("", response_model=EventPage)
 def list_events(
     session: SessionDep,
+    caller: CallerDep,
     store_id: Annotated[int | None, Query(description="the store; or give camera_id alone")] = None,
     camera_id: Annotated[int | None, Query(description="only this camera's events")] = None,
     kind: Annotated[EventKind, Query(description="crossing, visit or snapshot")] = "crossing",
@@ -45,12 +47,12 @@ def list_events(
     if person_kind is not None and kind == "snapshot":
         raise InvalidInputError("person_kind applies to crossings and visits, not to snapshots")
     if camera_id is not None:
-        camera = CameraRepository(session).get(camera_id)
+        camera = require_camera(session, caller, camera_id)
         if store_id is not None and camera.store_id != store_id:
             raise InvalidInputError(f"camera {camera_id} belongs to store {camera.store_id}, not to store {store_id}")
         store_id = camera.store_id
     assert store_id is not None
-    StoreRepository(session).get(store_id)
+    require_store(session, caller, store_id)
     events = EventRepository(session)
     newest_first = order == "newest"
     try:

@@ -9,6 +9,10 @@ Messages (JSON):
 - {"type": "event", "event": "visit", store_id, camera_id, zone, person_kind, track_id, entered_at, exited_at,
   dwell_seconds}
 - {"type": "error", "message"}, then the socket closes (code 4404 unknown store, 4422 bad store_id).
+
+It needs the same credentials as the rest of the API (the dashboard's cookie from one of its own pages, or
+`Authorization: Bearer`); without them the handshake is refused (close code 1008). A store the caller may not
+see is "does not exist".
 """
 
 from __future__ import annotations
@@ -26,13 +30,16 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from shopflow.api.deps import RuntimeDep
+from shopflow.api.errors import ShopFlowError
+from shopflow.api.security import accounts_of, identify
+from shopflow.services.access import Caller, require_store
 from shopflow.services.context import ServerContext
 from shopflow.services.realtime import Message, counts_message
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.event_records import SnapshotRecord
 from shopflow.storage.records import CameraRecord
-from shopflow.storage.repositories import CameraRepository, EventRepository, StoreRepository
+from shopflow.storage.repositories import CameraRepository, EventRepository
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +47,15 @@ router = APIRouter(tags=["realtime"])
 
 COUNTS_EVERY_SECONDS = 1.0
 CAMERAS_EVERY_SECONDS = 5.0  # how often the store's camera list and stored snapshots are read again
+POLICY_VIOLATION = 1008  # RFC 6455: not signed in, or a page of another site
 TOTALS = ("people", "customers", "employees", "groups", "potential_customers")
 
 
-def _store_cameras(database: Database, store_id: int) -> tuple[list[CameraRecord], dict[int, SnapshotRecord]]:
-    with database.session() as session:
-        StoreRepository(session).get(store_id)
+def _store_cameras(
+    database: Database, caller: Caller, store_id: int
+) -> tuple[list[CameraRecord], dict[int, SnapshotRecord]]:
+    with database.read_session() as session:
+        require_store(session, caller, store_id)
         cameras = CameraRepository(session).list_by_store(store_id)
         latest = EventRepository(session).latest_snapshot_per_camera(store_id)
     return cameras, latest
@@ -103,13 +113,20 @@ async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
 
 @router.websocket("/api/realtime")
 async def realtime(websocket: WebSocket, runtime: RuntimeDep) -> None:
+    try:
+        caller = await identify(websocket, accounts_of(runtime))
+    except ShopFlowError as error:
+        # Refused before the handshake completes: the browser sees a failed connection, nothing is streamed.
+        log.info("realtime: refused a connection: %s", error.message)
+        await websocket.close(code=POLICY_VIOLATION, reason=error.message[:120])
+        return
     await websocket.accept()
     store_id = _store_id(websocket.query_params.get("store_id"))
     if store_id is None:
         await _refuse(websocket, 4422, "store_id: give the store's number, e.g. /api/realtime?store_id=1")
         return
     try:
-        cameras, latest = await anyio.to_thread.run_sync(_store_cameras, runtime.database, store_id)
+        cameras, latest = await anyio.to_thread.run_sync(_store_cameras, runtime.database, caller, store_id)
     except NotFoundError:
         await _refuse(websocket, 4404, f"store {store_id} does not exist")
         return
@@ -125,7 +142,9 @@ async def realtime(websocket: WebSocket, runtime: RuntimeDep) -> None:
                 if now - cameras_read_at >= CAMERAS_EVERY_SECONDS:
                     cameras_read_at = now
                     try:
-                        cameras, latest = await anyio.to_thread.run_sync(_store_cameras, runtime.database, store_id)
+                        cameras, latest = await anyio.to_thread.run_sync(
+                            _store_cameras, runtime.database, caller, store_id
+                        )
                     except SQLAlchemyError as error:  # keep the dashboard going on what it had; live counts go on
                         log.warning("realtime: could not re-read the cameras of store %s: %s", store_id, error)
                 await websocket.send_json(_counts(runtime, store_id, cameras, latest))

@@ -1,16 +1,25 @@
-"""/api/stores: list, read, create and update stores (name, time zone, opening hours)."""
+"""/api/stores: the stores the caller may see; create (owners) and update (owners, managers) a store."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Depends, status
 
-from shopflow.api.deps import SessionDep
+from shopflow.api.deps import RuntimeDep
 from shopflow.api.schemas.stores import DayHours, StoreCreate, StoreOut, StoreUpdate, Weekday
-from shopflow.storage.repositories import StoreRepository
+from shopflow.api.security import CallerDep, get_caller
+from shopflow.services.stores import StoreService
 
-router = APIRouter(prefix="/api/stores", tags=["stores"])
+router = APIRouter(prefix="/api/stores", tags=["stores"], dependencies=[Depends(get_caller)])
+
+
+def get_store_service(runtime: RuntimeDep, caller: CallerDep) -> StoreService:
+    return StoreService(runtime.database, caller)
+
+
+StoresDep = Annotated[StoreService, Depends(get_store_service)]
 
 
 def _out(record: object) -> StoreOut:
@@ -22,28 +31,27 @@ def _hours(value: Mapping[Weekday, DayHours]) -> dict[str, dict[str, str]]:
 
 
 @router.get("", response_model=list[StoreOut])
-def list_stores(session: SessionDep) -> list[StoreOut]:
-    return [_out(store) for store in StoreRepository(session).list_all()]
+def list_stores(stores: StoresDep) -> list[StoreOut]:
+    return [_out(store) for store in stores.list()]
 
 
 @router.post("", response_model=StoreOut, status_code=status.HTTP_201_CREATED)
-def create_store(body: StoreCreate, session: SessionDep) -> StoreOut:
-    stores = StoreRepository(session)
-    hours = _hours(body.opening_hours)
-    if body.organisation_id is None:
-        record = stores.create_with_organisation(body.name, body.name, timezone=body.timezone, opening_hours=hours)
-    else:
-        record = stores.create(body.organisation_id, body.name, timezone=body.timezone, opening_hours=hours)
+def create_store(body: StoreCreate, stores: StoresDep) -> StoreOut:
+    record = stores.create(
+        body.name,
+        timezone=body.timezone,
+        opening_hours=_hours(body.opening_hours),
+        organisation_id=body.organisation_id,
+    )
     return _out(record)
 
 
 @router.get("/{store_id}", response_model=StoreOut)
-def get_store(store_id: int, session: SessionDep) -> StoreOut:
-    return _out(StoreRepository(session).get(store_id))
+def get_store(store_id: int, stores: StoresDep) -> StoreOut:
+    return _out(stores.get(store_id))
 
 
 @router.patch("/{store_id}", response_model=StoreOut)
-def update_store(store_id: int, body: StoreUpdate, session: SessionDep) -> StoreOut:
+def update_store(store_id: int, body: StoreUpdate, stores: StoresDep) -> StoreOut:
     hours = None if body.opening_hours is None else _hours(body.opening_hours)
-    record = StoreRepository(session).update(store_id, name=body.name, timezone=body.timezone, opening_hours=hours)
-    return _out(record)
+    return _out(stores.update(store_id, name=body.name, timezone=body.timezone, opening_hours=hours))

@@ -53,7 +53,9 @@ class StoreCreate(BaseModel):
         default_factory=dict,
         description='e.g. {"mon": {"open": "09:00", "close": "18:00"}}; a missing weekday is a closed day',
     )
-    organisation_id: int | None = Field(None, description="omit to create the store with an organisation of its own")
+    organisation_id: int | None = Field(
+        None, ge=1, le=2**31 - 1, description="your organisation (the default); another organisation is a 404"
+    )
 
     _check_name = field_validator("name")(_name)
     _check_timezone = field_validator("timezone")(_timezone)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 from shopflow.storage.models import ApiKeyRow, StoreRow
-from shopflow.storage.records import ApiKeyRecord
+from shopflow.storage.records import ApiKeyRecord, ApiKeyScope
 
 
 def _record(row: ApiKeyRow) -> ApiKeyRecord:
@@ -23,6 +23,7 @@ def _record(row: ApiKeyRow) -> ApiKeyRecord:
         created_at=row.created_at,
         last_used_at=row.last_used_at,
         revoked_at=row.revoked_at,
+        scope=ApiKeyScope(row.scope),
     )
 
 
@@ -30,12 +31,16 @@ class ApiKeyRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def create(self, store_id: int, name: str, key_hash: str, prefix: str) -> ApiKeyRecord:
+    def create(
+        self, store_id: int, name: str, key_hash: str, prefix: str, scope: ApiKeyScope = ApiKeyScope.READ
+    ) -> ApiKeyRecord:
         if self._session.get(StoreRow, store_id) is None:
             raise NotFoundError("store", store_id)
         if not name.strip() or not key_hash or not prefix:
             raise ValueError("an API key needs a name, a key hash and a prefix")
-        row = ApiKeyRow(store_id=store_id, name=name.strip(), key_hash=key_hash, prefix=prefix)
+        row = ApiKeyRow(
+            store_id=store_id, name=name.strip(), key_hash=key_hash, prefix=prefix, scope=ApiKeyScope(scope).value
+        )
         try:
             with self._session.begin_nested():
                 self._session.add(row)

@@ -61,6 +61,11 @@ class StoreRepository:
             raise NotFoundError("organisation", organisation_id)
         return _organisation(row)
 
+    def list_organisations(self) -> list[OrganisationRecord]:
+        return [
+            _organisation(row) for row in self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.id))
+        ]
+
     def create(
         self,
         organisation_id: int,

@@ -7,16 +7,10 @@ import asyncio
 from nicegui import app, ui
 
 from shopflow.config.credentials import PasswordError
+from shopflow.services.accounts import SETUP_TOKEN_FILE, FirstRunDoneError, SetupTokenError, check_setup_token
 from shopflow.storage.errors import AlreadyExistsError
 from shopflow.storage.records import Language
-from shopflow.web.auth import (
-    FirstRunDoneError,
-    authenticate,
-    create_first_owner,
-    has_users,
-    safe_next,
-    sign_in,
-)
+from shopflow.web.auth import accounts, sign_in
 from shopflow.web.context import runtime
 from shopflow.web.i18n import LANG_KEY, current_lang, t
 
@@ -57,8 +51,8 @@ def _credentials(password_autocomplete: str) -> tuple[ui.input, ui.input]:
 def add_pages() -> None:
     @ui.page("/login", title="ShopFlow")
     async def login_page(next: str | None = None) -> None:
-        rt = runtime()
-        if not await asyncio.to_thread(has_users, rt.database):
+        service = accounts()
+        if not await asyncio.to_thread(service.has_users):
             ui.navigate.to("/setup")
             return
         with _shell(t("sign_in_title")):
@@ -66,23 +60,27 @@ def add_pages() -> None:
             message = ui.label("").classes("text-red-800").mark("login-error").props('role="alert"')
 
             async def submit() -> None:
-                user = await asyncio.to_thread(
-                    authenticate, rt.database, str(email.value or ""), str(password.value or "")
-                )
+                user = await asyncio.to_thread(service.authenticate, str(email.value or ""), str(password.value or ""))
                 if user is None:
                     message.set_text(t("wrong_credentials"))
                     return
-                sign_in(user)
-                ui.navigate.to(safe_next(next))
+                sign_in(user, next)
 
             password.on("keydown.enter", submit)
             ui.button(t("sign_in"), on_click=submit).props("no-caps").classes("w-full").mark("sign-in")
 
     @ui.page("/setup", title="ShopFlow")
-    async def setup_page() -> None:
-        rt = runtime()
-        if await asyncio.to_thread(has_users, rt.database):
+    async def setup_page(token: str | None = None) -> None:
+        service = accounts()
+        data_dir = runtime().settings.data_dir
+        if await asyncio.to_thread(service.has_users):
             ui.navigate.to("/login")
+            return
+        try:
+            check_setup_token(data_dir, token)
+        except SetupTokenError:
+            with _shell(t("setup_title")):
+                ui.label(t("setup_needs_token")).classes("text-slate-700").mark("setup-needs-token")
             return
         with _shell(t("setup_title")):
             ui.label(t("setup_text")).classes("text-slate-700")
@@ -100,20 +98,20 @@ def add_pages() -> None:
                     message.set_text(t("passwords_differ"))
                     return
                 try:
+                    check_setup_token(data_dir, token)  # again: it is gone once somebody created the owner
                     user = await asyncio.to_thread(
-                        create_first_owner,
-                        rt.database,
+                        service.create_first_owner,
                         str(email.value or ""),
                         str(password.value or ""),
                         Language(current_lang()),
                     )
-                except FirstRunDoneError:
+                except (FirstRunDoneError, SetupTokenError):
                     ui.navigate.to("/login")
                     return
                 except (PasswordError, AlreadyExistsError, ValueError) as error:
                     message.set_text(t("action_failed", action=t("create_admin"), message=str(error)))
                     return
-                sign_in(user)
-                ui.navigate.to("/")
+                (data_dir / SETUP_TOKEN_FILE).unlink(missing_ok=True)
+                sign_in(user, "/")
 
             ui.button(t("create_admin"), on_click=submit).props("no-caps").classes("w-full").mark("create-admin")

@@ -9,6 +9,7 @@ from zoneinfo import available_timezones
 from nicegui import ui
 
 from shopflow.config.credentials import PasswordError
+from shopflow.services.access import AccessDeniedError
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import WEEKDAYS, Language, StoreRecord, UserRecord, UserRole
 from shopflow.web.admin import (
@@ -22,7 +23,7 @@ from shopflow.web.admin import (
     save_store,
     system_status,
 )
-from shopflow.web.auth import can_manage
+from shopflow.web.auth import can_manage, require_caller
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
@@ -70,7 +71,13 @@ def _store_tab(store: StoreRecord, manage: bool) -> None:
         }
         try:
             await asyncio.to_thread(
-                save_store, runtime(), store.id, str(name.value or ""), str(timezone.value or ""), hours
+                save_store,
+                runtime(),
+                require_caller(),
+                store.id,
+                str(name.value or ""),
+                str(timezone.value or ""),
+                hours,
             )
         except (StorageError, ValueError) as error:
             failure(t("save"), error)
@@ -81,11 +88,14 @@ def _store_tab(store: StoreRecord, manage: bool) -> None:
         ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-store")
 
 
-async def _users_tab(user: UserRecord) -> None:
+async def _users_tab(user: UserRecord, store: StoreRecord) -> None:
+    if user.role is not UserRole.OWNER:
+        ui.label(t("owner_only")).classes("text-sm text-slate-700")
+        return
     listing = ui.column().classes("w-full")
 
     async def show() -> None:
-        users = await asyncio.to_thread(list_users, runtime())
+        users = await asyncio.to_thread(list_users, runtime(), require_caller())
         listing.clear()
         with listing:
             columns = [
@@ -100,9 +110,6 @@ async def _users_tab(user: UserRecord) -> None:
             ui.table(columns=columns, rows=rows, row_key="id").props("flat dense").classes("w-full").mark("users")
 
     await show()
-    if user.role is not UserRole.OWNER:
-        ui.label(t("owner_only")).classes("text-sm text-slate-700")
-        return
     ui.label(t("new_user")).classes("text-lg font-semibold mt-2")
     with ui.row().classes("items-start gap-3 flex-wrap"):
         email = ui.input(t("email")).props("outlined dense type=email").classes("w-64").mark("new-user-email")
@@ -129,12 +136,14 @@ async def _users_tab(user: UserRecord) -> None:
             await asyncio.to_thread(
                 create_user,
                 runtime(),
+                require_caller(),
                 str(email.value or ""),
                 str(password.value or ""),
                 UserRole(str(role.value)),
                 Language(str(language.value)),
+                [store.id],  # a manager or viewer made here sees the store this page is about
             )
-        except (PasswordError, StorageError, ValueError) as error:
+        except (PasswordError, StorageError, ValueError, AccessDeniedError) as error:
             failure(t("create"), error)
             return
         ui.notify(t("user_created", email=email.value), type="positive")
@@ -147,11 +156,14 @@ async def _users_tab(user: UserRecord) -> None:
 
 async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
     ui.label(t("api_keys_help")).classes("text-sm text-slate-700")
-    listing = ui.column().classes("w-full gap-2").mark("api-keys")
     owner = user.role is UserRole.OWNER
+    if not owner:
+        ui.label(t("owner_only")).classes("text-sm text-slate-700")
+        return
+    listing = ui.column().classes("w-full gap-2").mark("api-keys")
 
     async def show() -> None:
-        keys = await asyncio.to_thread(list_api_keys, runtime(), store.id)
+        keys = await asyncio.to_thread(list_api_keys, runtime(), require_caller(), store.id)
         listing.clear()
         with listing:
             if not keys:
@@ -184,7 +196,9 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
 
         async def add() -> None:
             try:
-                record, key = await asyncio.to_thread(create_api_key, runtime(), store.id, str(name.value or ""))
+                record, key = await asyncio.to_thread(
+                    create_api_key, runtime(), require_caller(), store.id, str(name.value or "")
+                )
             except (StorageError, ValueError) as error:
                 failure(t("create"), error)
                 return
@@ -203,7 +217,7 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
 def _revoker(key_id: int, key_name: str, show: Any) -> Any:
     async def revoke() -> None:
         try:
-            await asyncio.to_thread(revoke_api_key, runtime(), key_id)
+            await asyncio.to_thread(revoke_api_key, runtime(), require_caller(), key_id)
         except (StorageError, ValueError) as error:
             failure(t("revoke"), error)
             return
@@ -307,7 +321,7 @@ def add_page() -> None:
                 with ui.tab_panel(store_tab).classes("gap-3"):
                     _store_tab(store, can_manage(user))
                 with ui.tab_panel(users_tab).classes("gap-3"):
-                    await _users_tab(user)
+                    await _users_tab(user, store)
                 with ui.tab_panel(keys_tab).classes("gap-3"):
                     await _keys_tab(store, user)
                 with ui.tab_panel(privacy_tab).classes("gap-3"):

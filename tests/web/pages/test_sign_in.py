@@ -36,7 +36,8 @@ async def test_first_run_creates_the_owner_and_signs_them_in(user: User, databas
 @pytest.mark.parametrize(
     ("password", "repeat", "message"),
     [
-        ("curta", "curta", "the password needs at least 8 characters"),
+        ("curta", "curta", "choose a longer password: at least 10 characters"),
+        ("qwertyuiop", "qwertyuiop", "this password is among the most common; choose another"),
         (PASSWORD, PASSWORD + "x", "As duas senhas não são iguais."),
     ],
 )

@@ -20,6 +20,7 @@ from shopflow.storage.records import Language, UserRecord, UserRole
 from shopflow.storage.repositories import UserRepository
 from shopflow.web.context import DashboardNotReadyError, runtime
 from shopflow.web.i18n import LANG_KEY
+from shopflow.web.redirects import safe_next as safe_next  # noqa: PLC0414 -- re-exported: login.py imports it here
 
 log = logging.getLogger(__name__)
 
@@ -121,10 +122,3 @@ class AuthMiddleware(BaseHTTPMiddleware):
             return RedirectResponse("/setup")
         target = path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}")
-
-
-def safe_next(target: str | None) -> str:
-    """Where to go after signing in: a path on this server only (never another site)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shopflow.services.access import AccessDeniedError
 from shopflow.services.cameras import CameraInputError
+from shopflow.services.throttle import retry_after_header
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,16 @@ class ConflictError(ShopFlowError):
     """The request is fine but the thing it is about is not in a state to answer it (a camera not running)."""
 
     status_code = 409
+
+
+class TooManyRequestsError(ShopFlowError):
+    """Over a rate limit: answered 429 with Retry-After (whole seconds)."""
+
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class InvalidInputError(ShopFlowError):
@@ -78,6 +89,8 @@ async def _shopflow_error(_request: Request, error: Exception) -> JSONResponse:
     response = _error(error.status_code, error.message)
     if error.status_code == 401:
         response.headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(error, TooManyRequestsError):
+        response.headers["Retry-After"] = retry_after_header(error.retry_after)
     return response
 
 

@@ -8,6 +8,7 @@ old browser or a same-site sibling should not be able to drive the API with an o
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Annotated
 from urllib.parse import urlsplit
@@ -19,10 +20,11 @@ from starlette.requests import HTTPConnection
 
 from shopflow.api import deps
 from shopflow.api.deps import DatabaseDep, RuntimeDep
-from shopflow.api.errors import ShopFlowError
+from shopflow.api.errors import ShopFlowError, TooManyRequestsError
 from shopflow.services.access import Caller
 from shopflow.services.accounts import SESSION_COOKIE, Accounts, accounts_for
 from shopflow.services.cameras import CameraService
+from shopflow.services.context import ServerContext
 from shopflow.storage import tenancy
 from shopflow.storage.records import SessionKind
 
@@ -65,8 +67,9 @@ def bearer_token(connection: HTTPConnection) -> str | None:
     return token.strip()
 
 
-async def identify(connection: HTTPConnection, accounts: Accounts) -> Caller:
+async def identify(connection: HTTPConnection, runtime: ServerContext) -> Caller:
     """The caller of this request or WebSocket; NotSignedInError (401) or ForbiddenError (403) otherwise."""
+    accounts = accounts_for(runtime)
     token = bearer_token(connection)
     if token is not None:
         caller = await anyio.to_thread.run_sync(accounts.bearer_caller, token)
@@ -85,6 +88,10 @@ async def identify(connection: HTTPConnection, accounts: Accounts) -> Caller:
         is_websocket = connection.scope["type"] == "websocket"
         if (is_websocket or method not in SAFE_METHODS) and not same_origin(connection):
             raise ForbiddenError("a change made with the dashboard's cookie must come from the dashboard's own pages")
+    key = f"user:{caller.user_id}" if caller.user_id is not None else f"key:{caller.api_key_id or caller.label}"
+    wait = runtime.api_rate_limit.hit(key)
+    if wait is not None:
+        raise TooManyRequestsError(f"too many requests; slow down and retry in {math.ceil(wait)} s", wait)
     # From here on, in this request, PostgreSQL shows only this organisation's rows (storage/tenancy.py). Set in
     # this coroutine, it reaches the threads the endpoint runs in.
     tenancy.act_for(caller.organisation_id)
@@ -92,8 +99,8 @@ async def identify(connection: HTTPConnection, accounts: Accounts) -> Caller:
     return caller
 
 
-async def get_caller(connection: HTTPConnection, accounts: AccountsDep) -> Caller:
-    return await identify(connection, accounts)
+async def get_caller(connection: HTTPConnection, runtime: RuntimeDep) -> Caller:
+    return await identify(connection, runtime)
 
 
 CallerDep = Annotated[Caller, Depends(get_caller)]

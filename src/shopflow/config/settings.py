@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from limits import parse_many
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -16,6 +17,18 @@ log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
 SESSION_SECRET_FILE = "session_secret"
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
+
+def check_rate_limit(value: str) -> str:
+    """One rate limit in the `limits` notation (`5/15minutes`, `600 per minute`) allowing at least one request."""
+    try:
+        items = parse_many(value)
+    except ValueError:
+        items = []
+    if len(items) != 1 or items[0].amount < 1:
+        raise ValueError(f"expected one rate limit such as '5/15minutes' or '600/minute', got {value!r}")
+    return value.strip()
 
 
 class Settings(BaseSettings):
@@ -45,11 +58,33 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
 
+    # Rate-limit counts live in this Redis when set, so every server process sees the same counts; empty: in
+    # each process's memory.
+    redis_url: str = ""
+    # Failed sign-ins allowed per account (e-mail) and per client address in a moving window, then refused (429).
+    sign_in_limit_per_account: str = "5/15minutes"
+    sign_in_limit_per_address: str = "20/15minutes"
+    # Requests allowed per API key (or other caller) before 429.
+    api_rate_limit: str = "600/minute"
+
     @field_validator("yolo_imgsz")
     @classmethod
     def _multiple_of_32(cls, value: int) -> int:
         if value % 32:
             raise ValueError(f"YOLO_IMGSZ must be a multiple of 32 (the model's stride), got {value}")
+        return value
+
+    @field_validator("sign_in_limit_per_account", "sign_in_limit_per_address", "api_rate_limit")
+    @classmethod
+    def _one_rate_limit(cls, value: str) -> str:
+        return check_rate_limit(value)
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(REDIS_SCHEMES):
+            raise ValueError(f"REDIS_URL must start with one of {', '.join(REDIS_SCHEMES)} (or be empty)")
         return value
 
     @property

@@ -19,6 +19,7 @@ from shopflow.pipeline.engine import EngineSettings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.services.realtime import EventRelay, RealtimeBroker
+from shopflow.services.throttle import ApiRateLimit, SignInThrottle
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraSource
@@ -105,6 +106,9 @@ class ServerRuntime:
         self.start_pipeline = start_pipeline
         self.hub = LiveHub()
         self.broker = RealtimeBroker()
+        # Per server process (shared between processes through Redis when REDIS_URL is set).
+        self.sign_in_throttle = SignInThrottle.from_settings(settings)
+        self.api_rate_limit = ApiRateLimit.from_settings(settings)
         self.relay = EventRelay(database, self.broker, use_notify=database.dialect == "postgresql")
         self.statuses = CameraStatusRecorder(database)
         self.writer: EventWriter | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import math
 import os
 import secrets
 from collections.abc import Iterable
@@ -28,10 +29,12 @@ from shopflow.config.credentials import (
     hash_api_key,
     hash_password,
     new_api_key,
+    password_needs_rehash,
     verify_password,
 )
 from shopflow.services.access import AccessDeniedError, Caller, Permission, require_store
 from shopflow.services.context import ServerContext
+from shopflow.services.throttle import SignInThrottle
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import ApiKeyRecord, ApiKeyScope, Language, SessionKind, UserRecord, UserRole
@@ -61,11 +64,19 @@ def _new_token() -> str:
 @cache
 def _dummy_hash() -> str:
     # Checked against when the e-mail is unknown, so a wrong e-mail takes as long as a wrong password.
-    return hash_password("not-a-real-password-7Hq2")
+    return hash_password(secrets.token_urlsafe(16), check=False)
 
 
 class FirstRunDoneError(Exception):
     """Somebody created the owner in the meantime: sign in instead."""
+
+
+class TooManyAttemptsError(Exception):
+    """Too many failed sign-ins for this e-mail or from this address; `retry_after` is in seconds."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"too many failed sign-ins; try again in {math.ceil(retry_after)} seconds")
+        self.retry_after = retry_after
 
 
 class SetupTokenError(Exception):
@@ -82,10 +93,18 @@ class NewSession:
 class Accounts:
     """Account operations on one database; `session_lifetime` bounds browser sessions and bearer tokens."""
 
-    def __init__(self, database: Database, *, session_lifetime: timedelta, bridge_key: str | None = None) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        session_lifetime: timedelta,
+        bridge_key: str | None = None,
+        throttle: SignInThrottle | None = None,
+    ) -> None:
         self._database = database
         self._lifetime = session_lifetime
         self._bridge_key = bridge_key or None
+        self._throttle = throttle
 
     @property
     def session_lifetime(self) -> timedelta:
@@ -93,26 +112,45 @@ class Accounts:
 
     # --- signing in -------------------------------------------------------------------------------------------
 
-    def authenticate(self, email: str, password: str) -> UserRecord | None:
+    def authenticate(self, email: str, password: str, address: str | None = None) -> UserRecord | None:
         """The active user with this e-mail and password, or None (the same answer, in the same time, for an
-        unknown e-mail). Both outcomes go to the audit log."""
+        unknown e-mail). TooManyAttemptsError, before any password is checked, after too many failures for the
+        e-mail or from the client's `address`. Every outcome goes to the audit log."""
+        if self._throttle is not None:
+            wait = self._throttle.check(email, address)
+            if wait is not None:
+                self._audit_sign_in(None, email, ok=False, action="sign_in_throttled", detail=f"from {address}")
+                raise TooManyAttemptsError(wait)
         with self._database.session() as session:
             found = UserRepository(session).credentials(email)
         if found is None:
             verify_password(password, _dummy_hash())
-            self._audit_sign_in(None, email, ok=False)
-            return None
-        user, stored = found
-        ok = verify_password(password, stored)
-        self._audit_sign_in(user, email, ok=ok)
+            user, ok = None, False
+        else:
+            user, stored = found
+            ok = verify_password(password, stored)
+            if ok and password_needs_rehash(stored):
+                self._rehash(user.id, password)
+        if self._throttle is not None:
+            (self._throttle.succeeded if ok else self._throttle.failed)(email, address)
+        self._audit_sign_in(user, email, ok=ok, detail=f"from {address}" if address else "")
         return user if ok else None
 
-    def _audit_sign_in(self, user: UserRecord | None, email: str, *, ok: bool) -> None:
+    def _rehash(self, user_id: int, password: str) -> None:
+        # A hash made with an older, cheaper cost is replaced while the password is at hand.
+        password_hash = hash_password(password, check=False)
+        with self._database.session() as session:
+            UserRepository(session).update(user_id, password_hash=password_hash)
+
+    def _audit_sign_in(
+        self, user: UserRecord | None, email: str, *, ok: bool, action: str = "", detail: str = ""
+    ) -> None:
         with self._database.session() as session:
             AuditRepository(session).add(
                 actor=(user.email if user else email.strip().lower()[:200]) or "?",
-                action="sign_in" if ok else "sign_in_failed",
+                action=action or ("sign_in" if ok else "sign_in_failed"),
                 subject=f"user {user.id}" if user else "",
+                detail=detail,
                 organisation_id=user.organisation_id if user else None,
             )
 
@@ -183,7 +221,7 @@ class Accounts:
     def create_first_owner(self, email: str, password: str, language: Language = Language.PT_BR) -> UserRecord:
         """The owner of a server without users (FirstRunDoneError once there is one). The owner's organisation is
         the one already there (the demo's, on a new install), or a new one."""
-        check_password_rules(password, email=email)
+        check_password_rules(password, email)
         password_hash = hash_password(password)
         with self._database.session() as session:
             users, stores = UserRepository(session), StoreRepository(session)
@@ -222,7 +260,7 @@ class Accounts:
         """PasswordError or ValueError for bad input, AlreadyExistsError for a taken e-mail."""
         caller.require(Permission.ADMIN)
         organisation_id = self._organisation_of(caller)
-        check_password_rules(password, email=email)
+        check_password_rules(password, email)
         password_hash = hash_password(password)
         with self._database.session() as session:
             user = UserRepository(session).create(
@@ -281,7 +319,7 @@ class Accounts:
             user = users.get(caller.user_id)
             if not verify_password(current, users.password_hash(user.id)):
                 raise PasswordError("the current password is not right")
-        check_password_rules(new, email=user.email)
+        check_password_rules(new, user.email)
         password_hash = hash_password(new)
         with self._database.session() as session:
             UserRepository(session).update(user.id, password_hash=password_hash)
@@ -293,7 +331,7 @@ class Accounts:
         caller.require(Permission.ADMIN)
         with self._database.session() as session:
             user = self._user_for(session, caller, user_id, own_ok=False)
-        check_password_rules(new, email=user.email)
+        check_password_rules(new, user.email)
         password_hash = hash_password(new)
         with self._database.session() as session:
             UserRepository(session).update(user.id, password_hash=password_hash)
@@ -371,7 +409,12 @@ def accounts_for(context: ServerContext) -> Accounts:
     """The account operations of a running server (its database, session length and bridge key)."""
     settings = context.settings
     bridge = settings.bridge_api_key.get_secret_value().strip() if settings.bridge_api_key else None
-    return Accounts(context.database, session_lifetime=timedelta(hours=settings.session_hours), bridge_key=bridge)
+    return Accounts(
+        context.database,
+        session_lifetime=timedelta(hours=settings.session_hours),
+        bridge_key=bridge,
+        throttle=context.sign_in_throttle,
+    )
 
 
 def setup_token(accounts: Accounts, data_dir: Path) -> str | None:

@@ -10,6 +10,7 @@ from typing import Protocol
 from shopflow.config.settings import Settings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.services.realtime import RealtimeBroker
+from shopflow.services.throttle import ApiRateLimit, SignInThrottle
 from shopflow.storage.db import Database
 
 
@@ -19,6 +20,8 @@ class ServerContext(Protocol):
     hub: LiveHub  # the latest analysed frame and picture of each running camera
     broker: RealtimeBroker  # committed crossings and visits of a store, from any server process
     start_pipeline: bool  # False: this process serves without camera workers
+    sign_in_throttle: SignInThrottle  # failed sign-ins per account and per address
+    api_rate_limit: ApiRateLimit  # requests per API caller
 
     @property
     def detector_loaded(self) -> bool: ...

@@ -43,6 +43,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "password": "Senha",
         "repeat_password": "Repita a senha",
         "wrong_credentials": "E-mail ou senha incorretos.",
+        "too_many_sign_ins": "Muitas tentativas sem sucesso. Tente de novo em {seconds} segundos.",
         "setup_title": "Primeiro acesso",
         "setup_text": "Crie a conta do administrador (proprietário). Ela poderá criar as contas da equipe depois.",
         "setup_needs_token": "Para criar o primeiro administrador, abra o link de configuração mostrado no registro "
@@ -249,6 +250,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "password": "Password",
         "repeat_password": "Repeat the password",
         "wrong_credentials": "Wrong e-mail or password.",
+        "too_many_sign_ins": "Too many failed attempts. Try again in {seconds} seconds.",
         "setup_title": "First run",
         "setup_text": "Create the administrator's (owner's) account. It can create the team's accounts later.",
         "setup_needs_token": "To create the first administrator, open the set-up link the server printed in its "

@@ -9,12 +9,14 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from nicegui.testing import User
 
 from shopflow.config.credentials import hash_password
+from shopflow.services.accounts import Accounts, setup_token
 from shopflow.storage.db import Database
 from shopflow.storage.records import Language, StoreRecord, UserRecord, UserRole
 from shopflow.storage.repositories import StoreRepository, UserRepository
@@ -82,6 +84,14 @@ def add_store(database: Database, name: str = "Loja Centro", timezone: str = "Am
         return StoreRepository(session).create(organisation_id, name, timezone=timezone)
 
 
+def setup_link(database: Database, data_dir: Path) -> str:
+    """The /setup link with the one-time token the server prints at start on a server without users."""
+    accounts = Accounts(database, session_lifetime=timedelta(hours=1))
+    token = setup_token(accounts, data_dir)
+    assert token is not None, "the server already has users"
+    return f"/setup?token={token}"
+
+
 async def sign_in(
     user: User, email: str = "dona@loja.com.br", password: str = PASSWORD, *, expect_success: bool = True
 ) -> None:
@@ -91,3 +101,13 @@ async def sign_in(
     user.find(marker="sign-in").click()
     if expect_success:
         await user.should_see(marker="sign-out", retries=RETRIES)
+        # The simulated browser remembers the sign-in hand-over's address (a real one shows where it was
+        # redirected): open the overview itself, so a reload reloads a page.
+        await user.open("/")
+        await user.should_see(marker="sign-out", retries=RETRIES)
+
+
+def grant(database: Database, account: UserRecord, *stores: StoreRecord) -> None:
+    """Let a manager or viewer see these stores (an owner sees them all)."""
+    with database.session() as session:
+        UserRepository(session).update(account.id, store_ids=[store.id for store in stores])

@@ -24,8 +24,9 @@ from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.i18n import format_number
 from shopflow.server.runtime import ServerRuntime
+from shopflow.services.accounts import accounts_for
 from shopflow.storage.db import Database
-from shopflow.storage.records import LineConfig
+from shopflow.storage.records import LineConfig, SessionKind
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import make_store, seen, write
 from tests.web.env_names import DATABASE_URL_ENV
@@ -47,8 +48,11 @@ def api(database: Database, tmp_path: Path) -> Iterator[TestClient]:
     )
     app = FastAPI()
     add_api(app)
-    app.state.runtime = ServerRuntime(settings, database, start_pipeline=False)
-    with TestClient(app) as client:
+    runtime = ServerRuntime(settings, database, start_pipeline=False)
+    app.state.runtime = runtime
+    owner = add_user(database, email="gerente@loja.com.br")
+    token = accounts_for(runtime).start_session(owner, SessionKind.TOKEN).token
+    with TestClient(app, headers={"Authorization": f"Bearer {token}"}) as client:
         yield client
 
 

@@ -17,7 +17,7 @@ from shopflow.storage.records import InsideSide, UserRole
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import make_store
 
-from .conftest import RETRIES, add_store, add_user, sign_in
+from .conftest import RETRIES, add_store, add_user, grant, sign_in
 
 VIDEO_WIDTH, VIDEO_HEIGHT = 640, 480  # the probe's preview of the 768x576 sample, at most 640 wide
 
@@ -120,8 +120,9 @@ async def test_disable_enable_and_delete_a_camera(user: User, database: Database
 
 
 async def test_a_viewer_sees_cameras_but_cannot_change_them(user: User, database: Database) -> None:
-    add_user(database, role=UserRole.VIEWER)
-    _, [camera] = make_store(database)
+    viewer = add_user(database, role=UserRole.VIEWER)
+    store, [camera] = make_store(database)
+    grant(database, viewer, store)
     await sign_in(user)
     await user.open("/cameras")
     await user.should_see("cam 1", retries=RETRIES)

@@ -10,7 +10,7 @@ from shopflow.storage.db import Database
 from shopflow.storage.records import Language, UserRole
 from shopflow.storage.repositories import ApiKeyRepository, PrivacyRepository, StoreRepository, UserRepository
 
-from .conftest import RETRIES, add_store, add_user, sign_in
+from .conftest import RETRIES, add_store, add_user, grant, sign_in
 
 
 def _element(user: User, marker: str) -> ui.element:
@@ -113,8 +113,8 @@ async def test_privacy_settings_are_saved(user: User, database: Database) -> Non
 
 
 async def test_a_manager_cannot_change_users_keys_or_privacy(user: User, database: Database) -> None:
-    add_user(database, role=UserRole.MANAGER)
-    add_store(database)
+    manager = add_user(database, role=UserRole.MANAGER)
+    grant(database, manager, add_store(database))
     await sign_in(user)
     await user.open("/settings")
     await user.should_see(marker="save-store", retries=RETRIES)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from nicegui.testing import User
 
@@ -10,12 +12,32 @@ from shopflow.storage.db import Database
 from shopflow.storage.records import UserRole
 from shopflow.storage.repositories import UserRepository
 
-from .conftest import PASSWORD, RETRIES, add_store, add_user, sign_in
+from .conftest import PASSWORD, RETRIES, add_store, add_user, setup_link, sign_in
+
+
+def data_dir(database: Database) -> Path:
+    return Path(database.engine.url.database or "").parent
+
+
+async def test_setup_without_the_servers_token_creates_nobody(user: User, database: Database) -> None:
+    """Whoever opens /setup first on a new install does not become the owner: the link needs the token the
+    server printed in its log."""
+    add_store(database)
+    link = setup_link(database, data_dir(database))
+    for path in ("/", "/setup", "/setup?token=wrong-token", "/setup?token="):
+        await user.open(path)
+        await user.should_see(marker="setup-needs-token", retries=RETRIES)
+        await user.should_not_see(marker="create-admin")
+    await user.open(link)
+    await user.should_see(marker="create-admin", retries=RETRIES)
+    with database.session() as session:
+        assert UserRepository(session).count() == 0
 
 
 async def test_first_run_creates_the_owner_and_signs_them_in(user: User, database: Database) -> None:
     add_store(database)
-    await user.open("/")
+    link = setup_link(database, data_dir(database))
+    await user.open(link)
     await user.should_see("Primeiro acesso", retries=RETRIES)
     user.find(marker="email").type("Dona@Loja.com.br")
     user.find(marker="password").type(PASSWORD)
@@ -36,14 +58,15 @@ async def test_first_run_creates_the_owner_and_signs_them_in(user: User, databas
 @pytest.mark.parametrize(
     ("password", "repeat", "message"),
     [
-        ("curta", "curta", "the password needs at least 8 characters"),
+        ("curta", "curta", "choose a longer password: at least 10 characters"),
+        ("qwertyuiop", "qwertyuiop", "this password is among the most common; choose another"),
         (PASSWORD, PASSWORD + "x", "As duas senhas não são iguais."),
     ],
 )
 async def test_first_run_refuses_a_bad_password(
     user: User, database: Database, password: str, repeat: str, message: str
 ) -> None:
-    await user.open("/setup")
+    await user.open(setup_link(database, data_dir(database)))
     user.find(marker="email").type("dona@loja.com.br")
     user.find(marker="password").type(password)
     user.find(marker="repeat-password").type(repeat)

@@ -8,10 +8,10 @@ import anyio
 from fastapi import APIRouter, Depends, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from shopflow.api.errors import InvalidInputError
+from shopflow.api.errors import InvalidInputError, TooManyRequestsError
 from shopflow.api.security import AccountsDep, CallerDep, NotSignedInError, bearer_token, get_caller
 from shopflow.config.credentials import MAX_PASSWORD_LENGTH, PasswordError
-from shopflow.services.accounts import SESSION_COOKIE
+from shopflow.services.accounts import SESSION_COOKIE, TooManyAttemptsError
 from shopflow.storage.records import SessionKind
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -59,7 +59,11 @@ class SignedOutOut(BaseModel):
 )
 async def issue_token(body: Credentials, request: Request, accounts: AccountsDep) -> TokenOut:
     """Trade an e-mail and password for a bearer token that lasts SESSION_HOURS."""
-    user = await anyio.to_thread.run_sync(accounts.authenticate, body.email, body.password)
+    address = request.client.host if request.client else None
+    try:
+        user = await anyio.to_thread.run_sync(accounts.authenticate, body.email, body.password, address)
+    except TooManyAttemptsError as error:
+        raise TooManyRequestsError(str(error), error.retry_after) from None
     if user is None:
         raise NotSignedInError("wrong e-mail or password")
     made = await anyio.to_thread.run_sync(accounts.start_session, user, SessionKind.TOKEN)

@@ -31,7 +31,7 @@ from starlette.websockets import WebSocketState
 
 from shopflow.api.deps import RuntimeDep
 from shopflow.api.errors import ShopFlowError
-from shopflow.api.security import accounts_of, identify
+from shopflow.api.security import identify
 from shopflow.services.access import Caller, require_store
 from shopflow.services.context import ServerContext
 from shopflow.services.realtime import Message, counts_message
@@ -114,7 +114,7 @@ async def _refuse(websocket: WebSocket, code: int, message: str) -> None:
 @router.websocket("/api/realtime")
 async def realtime(websocket: WebSocket, runtime: RuntimeDep) -> None:
     try:
-        caller = await identify(websocket, accounts_of(runtime))
+        caller = await identify(websocket, runtime)
     except ShopFlowError as error:
         # Refused before the handshake completes: the browser sees a failed connection, nothing is streamed.
         log.info("realtime: refused a connection: %s", error.message)

@@ -7,7 +7,12 @@ import asyncio
 from nicegui import app, ui
 
 from shopflow.config.credentials import PasswordError
-from shopflow.services.accounts import SETUP_TOKEN_FILE, FirstRunDoneError, SetupTokenError, check_setup_token
+from shopflow.services.accounts import (
+    SETUP_TOKEN_FILE,
+    FirstRunDoneError,
+    SetupTokenError,
+    check_setup_token,
+)
 from shopflow.storage.errors import AlreadyExistsError
 from shopflow.storage.records import Language
 from shopflow.web.auth import accounts, sign_in

@@ -128,7 +128,8 @@ def require_camera(
 
 
 def visible_stores(session: Session, caller: Caller) -> list[StoreRecord]:
-    """The stores the caller may see, in id order."""
+    """The stores the caller may see, in id order (AccessDeniedError for a caller that reads nothing: a bridge)."""
+    caller.require(Permission.READ)
     if caller.is_system:
         return StoreRepository(session).list_all()
     if caller.organisation_id is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import logging
 import re
 import time
@@ -9,7 +11,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shopflow import __version__
@@ -61,7 +64,13 @@ class RequestMiddleware:
             request_id.reset(token)
 
 
-def install_observability(app: FastAPI, runtime: Callable[[], RuntimeView | None], *, metrics: bool = True) -> None:
+def install_observability(
+    app: FastAPI,
+    runtime: Callable[[], RuntimeView | None],
+    *,
+    metrics: bool = True,
+    metrics_token: str | None = None,
+) -> None:
     collected = Metrics(runtime)
     app.state.metrics = collected
     app.add_middleware(RequestMiddleware, metrics=collected)
@@ -69,9 +78,28 @@ def install_observability(app: FastAPI, runtime: Callable[[], RuntimeView | None
         return
 
     @app.get("/metrics", include_in_schema=False)
-    def prometheus_metrics() -> Response:
+    def prometheus_metrics(request: Request) -> Response:
+        if not _may_scrape(request, metrics_token):
+            return JSONResponse(
+                {"detail": "metrics need 'Authorization: Bearer <METRICS_TOKEN>' (or a scrape from this machine)"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         body, content_type = collected.render()
         return Response(body, media_type=content_type)
+
+
+def _may_scrape(request: Request, token: str | None) -> bool:
+    """A scraper on this machine needs nothing; one elsewhere sends METRICS_TOKEN (camera names and rates are
+    the store's business)."""
+    if token:
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+    host = request.client.host if request.client else ""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def init_sentry(settings: Settings, **options: Any) -> bool:

@@ -50,6 +50,8 @@ class OpsSettings(BaseSettings):
     audit_retention_days: int = Field(365, ge=1, le=36500)
     log_format: Literal["text", "json"] = "text"
     metrics_enabled: bool = True
+    # Unset: /metrics answers only scrapes from this machine. Set: a scraper elsewhere sends it as a bearer token.
+    metrics_token: SecretStr | None = None
 
     @field_validator("backup_schedule", "retention_schedule")
     @classmethod

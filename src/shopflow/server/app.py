@@ -89,7 +89,11 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
     )
     init_sentry(settings)
-    install_observability(app, lambda: getattr(app.state, "runtime", None), metrics=OpsSettings().metrics_enabled)
+    ops = OpsSettings()
+    token = ops.metrics_token.get_secret_value().strip() if ops.metrics_token else None
+    install_observability(
+        app, lambda: getattr(app.state, "runtime", None), metrics=ops.metrics_enabled, metrics_token=token or None
+    )
     add_api(app)
     mount_dashboard(app, settings)
     return app

@@ -14,15 +14,18 @@ from shopflow.storage.db import Database
 from shopflow.storage.records import LineConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 
-from ..api.conftest import clip, make_settings, wait_for  # noqa: F401 - clip is a fixture
+from ..api.conftest import clip, make_settings, owner_token, wait_for  # noqa: F401 - clip is a fixture
 
 pytestmark = pytest.mark.video
 
 ENTRANCE = LineConfig("entrada", (0.40, 0.98), (0.40, 0.28))
 
 
+METRICS_TOKEN = "prometheus-na-loja-7f3a"
+
+
 def samples(client: TestClient) -> dict[str, list[tuple[dict[str, str], float]]]:
-    response = client.get("/metrics")
+    response = client.get("/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/plain; version=")
     found: dict[str, list[tuple[dict[str, str], float]]] = {}
@@ -32,13 +35,19 @@ def samples(client: TestClient) -> dict[str, list[tuple[dict[str, str], float]]]
     return found
 
 
-def test_metrics_expose_the_pipeline_the_api_and_the_bridge(tmp_path: Path, clip: Path) -> None:  # noqa: F811
+def test_metrics_expose_the_pipeline_the_api_and_the_bridge(
+    tmp_path: Path,
+    clip: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("METRICS_TOKEN", METRICS_TOKEN)
     url = f"sqlite:///{tmp_path / 'shopflow.db'}"
     migrate.upgrade(url)
     database = Database.from_url(url)
     try:
         with database.session() as session:
-            store = StoreRepository(session).create_with_organisation("Acme", "Loja Centro")
+            stores = StoreRepository(session)
+            store = stores.create(stores.create_organisation("Acme").id, "Loja Centro")
             camera = CameraRepository(session).create(
                 store.id, "Entrada", str(clip), imgsz=320, lines=[ENTRANCE], loop_video=True, realtime_pace=True
             )
@@ -46,7 +55,12 @@ def test_metrics_expose_the_pipeline_the_api_and_the_bridge(tmp_path: Path, clip
         database.dispose()
     label = str(camera.id)
     with TestClient(create_app(make_settings(url, tmp_path / "server"))) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         assert client.get(f"/api/cameras/{camera.id}").status_code == 200
+        # Camera names and rates are the store's business: a scraper without the token gets nothing.
+        for header in ({}, {"Authorization": "Bearer wrong"}):
+            refused = client.get("/metrics", headers=header)
+            assert refused.status_code == 401 and "shopflow_" not in refused.text
 
         def running() -> dict[str, list[tuple[dict[str, str], float]]] | None:
             found = samples(client)

@@ -6,8 +6,9 @@ import errno
 import json
 import logging
 import sys
+from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
@@ -28,6 +29,10 @@ from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.faces import Embedding
 from shopflow.vision.model_files import ModelError, resolve_model
+
+if TYPE_CHECKING:
+    from shopflow.services.accounts import Accounts
+    from shopflow.storage.db import Database
 
 app = typer.Typer(
     help="ShopFlow: people-flow analytics for physical stores.", no_args_is_help=True, add_completion=False
@@ -229,6 +234,101 @@ def _migrate(url: str) -> str:
         reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise CliError(f"cannot use the database {_shown_url(url)}: {reason}") from None
     return revision or "none"
+
+
+user_app = typer.Typer(help="Manage who signs in (the first owner, password resets).", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _accounts_on(settings: Settings) -> tuple[Accounts, Database]:
+    """The account service on the migrated database of `settings`, and the database (to dispose of)."""
+    from shopflow.services.accounts import Accounts
+    from shopflow.storage.db import Database
+
+    _migrate(settings.resolved_database_url)
+    database = Database.from_url(settings.resolved_database_url)
+    return Accounts(database, session_lifetime=timedelta(hours=settings.session_hours)), database
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option("--email", help="The e-mail the person signs in with.")],
+    role: Annotated[str, typer.Option("--role", help="owner, manager or viewer.")] = "owner",
+    store: Annotated[list[int] | None, typer.Option("--store", help="A store a manager or viewer may see.")] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (for scripts).")
+    ] = False,
+) -> None:
+    """Create a user; on a new install, the first owner (no set-up link needed)."""
+    from shopflow.config.credentials import PasswordError
+    from shopflow.services.access import Caller, Permission
+    from shopflow.services.accounts import FirstRunDoneError
+    from shopflow.storage.errors import AlreadyExistsError, NotFoundError
+    from shopflow.storage.records import UserRole
+
+    try:
+        chosen = UserRole(role)
+    except ValueError:
+        fail(f"--role must be owner, manager or viewer, not {role!r}")
+        return
+    try:
+        settings = load_settings()
+        accounts, database = _accounts_on(settings)
+    except CliError as error:
+        fail(str(error))
+        return
+    try:
+        password = _password(password_stdin)
+        if not accounts.has_users():
+            if chosen is not UserRole.OWNER:
+                raise CliError("the first user must be an owner: use --role owner")
+            user = accounts.create_first_owner(email, password)
+        else:
+            organisation = accounts.first_organisation()
+            operator = Caller(
+                label="shopflow user create", organisation_id=organisation, permissions=frozenset(Permission)
+            )
+            user = accounts.create_user(operator, email, password, chosen, store_ids=store or ())
+    except (CliError, PasswordError, ValueError, AlreadyExistsError, FirstRunDoneError, NotFoundError) as error:
+        fail(str(error).replace("'", "") if isinstance(error, NotFoundError) else str(error))
+        return
+    finally:
+        database.dispose()
+    out.print(f"created {user.role.value} {user.email} (user {user.id})", highlight=False)
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    email: Annotated[str, typer.Option("--email", help="Whose password to set.")],
+    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read it from standard input.")] = False,
+) -> None:
+    """Set a new password for a user; every session of theirs ends (for an owner locked out of the dashboard)."""
+    from shopflow.config.credentials import PasswordError
+    from shopflow.services.access import Caller
+
+    try:
+        settings = load_settings()
+        accounts, database = _accounts_on(settings)
+    except CliError as error:
+        fail(str(error))
+        return
+    try:
+        user = accounts.find_user(email)
+        if user is None:
+            raise CliError(f"no user has the e-mail {email!r}")
+        accounts.reset_password(Caller.system("shopflow user reset-password"), user.id, _password(password_stdin))
+    except (CliError, PasswordError) as error:
+        fail(str(error))
+        return
+    finally:
+        database.dispose()
+    out.print(f"new password set for {user.email}; their sessions ended", highlight=False)
 
 
 @db_app.command("upgrade")

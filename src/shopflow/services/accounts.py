@@ -228,10 +228,8 @@ class Accounts:
             # Checked in the same transaction as the insert (SQLite takes the write lock up front).
             if users.count():
                 raise FirstRunDoneError("an owner already exists; sign in")
-            organisations = stores.list_organisations()
-            organisation_id = (
-                organisations[0].id if organisations else stores.create_organisation(DEFAULT_ORGANISATION).id
-            )
+            found = stores.list_organisations()
+            organisation_id = found[0].id if found else stores.create_organisation(DEFAULT_ORGANISATION).id
             user = users.create(
                 email, password_hash, organisation_id=organisation_id, role=UserRole.OWNER, language=language
             )
@@ -241,6 +239,17 @@ class Accounts:
         return user
 
     # --- users ------------------------------------------------------------------------------------------------
+
+    def first_organisation(self) -> int:
+        """The server's organisation (the first; a single business's server has one), made if there is none."""
+        with self._database.session() as session:
+            stores = StoreRepository(session)
+            found = stores.list_organisations()
+            return found[0].id if found else stores.create_organisation(DEFAULT_ORGANISATION).id
+
+    def find_user(self, email: str) -> UserRecord | None:
+        with self._database.read_session() as session:
+            return UserRepository(session).find_by_email(email)
 
     def list_users(self, caller: Caller) -> list[UserRecord]:
         caller.require(Permission.ADMIN)

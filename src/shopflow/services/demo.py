@@ -62,7 +62,10 @@ def ensure_demo(database: Database, *, force: bool, imgsz: int) -> CameraRecord 
         stores = StoreRepository(session)
         store = next((s for s in stores.list_all() if s.is_demo), None)
         if store is None:
-            store = stores.create_with_organisation(DEMO_ORGANISATION, DEMO_STORE, timezone=DEMO_TIMEZONE, is_demo=True)
+            # The server's organisation when it has one, so its owner sees the demo beside their own stores.
+            organisations = stores.list_organisations()
+            owner = organisations[0].id if organisations else stores.create_organisation(DEMO_ORGANISATION).id
+            store = stores.create(owner, DEMO_STORE, timezone=DEMO_TIMEZONE, is_demo=True)
         demo = cameras.create(
             store.id,
             DEMO_CAMERA,

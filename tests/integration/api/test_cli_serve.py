@@ -19,10 +19,19 @@ from shopflow.storage import migrate
 SHOPFLOW = [sys.executable, "-m", "shopflow.cli"]
 
 
-def run_cli(*args: str, cwd: Path, timeout: float = 60, **env: str) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, cwd: Path, timeout: float = 60, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
     environment = {**os.environ, "COLUMNS": "200", "DATA_DIR": str(cwd / "data"), **env}
     return subprocess.run(
-        [*SHOPFLOW, *args], capture_output=True, text=True, timeout=timeout, env=environment, cwd=cwd, check=False
+        [*SHOPFLOW, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=environment,
+        cwd=cwd,
+        check=False,
+        input=stdin,
     )
 
 
@@ -88,6 +97,18 @@ def test_serve_runs_the_demo_and_stops_cleanly(tmp_path: Path) -> None:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'shopflow.db'}",
         "YOLO_IMGSZ": "320",
     }
+    # The operator makes the first owner on the server's machine; no set-up link is needed then.
+    made = subprocess.run(
+        [*SHOPFLOW, "user", "create", "--email", "dona@loja.com.br", "--password-stdin"],
+        cwd=tmp_path,
+        env=environment,
+        input="Caju-Verde-Manga-2026\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert made.returncode == 0 and "created owner dona@loja.com.br" in made.stdout, made.stdout + made.stderr
     server = subprocess.Popen(
         [*SHOPFLOW, "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=tmp_path,
@@ -110,12 +131,29 @@ def test_serve_runs_the_demo_and_stops_cleanly(tmp_path: Path) -> None:
             time.sleep(0.3)
         assert health is not None and health["cameras"] == {"online": 1, "total": 1}, health
         assert health["detector_loaded"] is True
-        (demo,) = httpx.get(f"{base}/api/cameras", timeout=5).json()
+        assert httpx.get(f"{base}/api/cameras", timeout=5).status_code == 401
+        signed_in = httpx.post(
+            f"{base}/api/auth/token", json={"email": "dona@loja.com.br", "password": "Caju-Verde-Manga-2026"}
+        )
+        api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {signed_in.json()['access_token']}"})
+        (demo,) = api.get("/api/cameras", timeout=5).json()
         assert demo["is_demo"] is True and demo["status"]["running"] is True
-        snapshot = httpx.get(f"{base}/api/cameras/{demo['id']}/snapshot.jpg", timeout=10)
+        snapshot = api.get(f"/api/cameras/{demo['id']}/snapshot.jpg", timeout=10)
         assert snapshot.content[:3] == b"\xff\xd8\xff"
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)
     assert server.returncode == 0, output
     assert "Traceback" not in output
+    assert "/setup?token=" not in output  # an owner exists: no set-up link is offered
+
+
+def test_user_create_refuses_a_weak_password_and_a_first_user_who_is_not_an_owner(tmp_path: Path) -> None:
+    environment = {"DATABASE_URL": f"sqlite:///{tmp_path / 'data' / 'x.db'}"}
+    create = ("user", "create", "--email", "dona@loja.com.br", "--password-stdin")
+    weak = run_cli(*create, cwd=tmp_path, stdin="curta\n", **environment)
+    assert "choose a longer password" in one_error_line(weak)
+    viewer = run_cli(*create, "--role", "viewer", cwd=tmp_path, stdin="Caju-Verde-Manga-2026\n", **environment)
+    assert "must be an owner" in one_error_line(viewer)
+    role = run_cli(*create, "--role", "boss", cwd=tmp_path, stdin="Caju-Verde-Manga-2026\n", **environment)
+    assert "--role must be owner, manager or viewer" in one_error_line(role)

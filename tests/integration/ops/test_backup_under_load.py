@@ -22,6 +22,7 @@ from shopflow.storage import migrate
 from shopflow.storage.db import Database, normalise_url
 from shopflow.storage.writer import EventWriter
 
+from ..api.conftest import owner_token
 from ..storage.factories import crossing, store_with_cameras, visit
 from .helpers import admin_for, all_rows, destroy
 
@@ -100,6 +101,8 @@ def test_restore_drill_on_a_live_server(empty_url: str, tmp_path: Path, request:
     settings = Settings(_env_file=None, database_url=empty_url, data_dir=data_dir, yolo_imgsz=320)  # type: ignore[call-arg]
     runner = CliRunner()
     with TestClient(create_app(settings, start_pipeline=False)) as client:
+        token = owner_token(client)
+        client.headers["Authorization"] = f"Bearer {token}"
         store = client.post("/api/stores", json={"name": "Loja Centro"}).json()
         camera = client.post(
             "/api/cameras",
@@ -135,6 +138,8 @@ def test_restore_drill_on_a_live_server(empty_url: str, tmp_path: Path, request:
     assert manifest_counts["crossings"] > 0
     with TestClient(create_app(settings, start_pipeline=False)) as client:
         assert client.get("/api/health").json()["status"] == "ok"
+        # The owner and their session came back with the data.
+        client.headers["Authorization"] = f"Bearer {token}"
         assert client.get(f"/api/cameras/{camera['id']}").json()["name"] == "Entrada"
 
 

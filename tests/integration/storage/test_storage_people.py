@@ -55,15 +55,19 @@ def test_embeddings_need_consent_and_go_when_it_is_withdrawn(database: Database)
 
 
 def test_users(database: Database) -> None:
+    store, _ = store_with_cameras(database, cameras=0)
+    org = store.organisation_id
     with database.session() as session:
         users = UserRepository(session)
-        owner = users.create("Owner@Example.com ", "hash-1", role=UserRole.OWNER, language=Language.EN)
+        owner = users.create(
+            "Owner@Example.com ", "hash-1", organisation_id=org, role=UserRole.OWNER, language=Language.EN
+        )
         # A taken e-mail (in any case) is refused, and the transaction stays usable.
         with pytest.raises(AlreadyExistsError):
-            users.create("owner@example.com", "hash-2")
-        viewer = users.create("viewer@example.com", "hash-3")
+            users.create("owner@example.com", "hash-2", organisation_id=org)
+        viewer = users.create("viewer@example.com", "hash-3", organisation_id=org, store_ids=[store.id])
     assert (owner.email, owner.role, owner.language) == ("owner@example.com", UserRole.OWNER, Language.EN)
-    assert (viewer.role, viewer.language) == (UserRole.VIEWER, Language.PT_BR)
+    assert (viewer.role, viewer.language, viewer.store_ids) == (UserRole.VIEWER, Language.PT_BR, {store.id})
     with database.session() as session:
         users = UserRepository(session)
         assert users.count() == 2
@@ -74,7 +78,13 @@ def test_users(database: Database) -> None:
         assert users.credentials("viewer@example.com") == (changed, "hash-4")
         assert [u.id for u in users.list_all()] == [owner.id, viewer.id]
         with pytest.raises(ValueError, match="e-mail"):
-            users.create("not-an-address", "hash")
+            users.create("not-an-address", "hash", organisation_id=org)
+        # Grants only name stores of the user's own organisation; an inactive user has no credentials.
+        with pytest.raises(NotFoundError):
+            users.update(viewer.id, store_ids=[store.id + 1000])
+        assert users.update(viewer.id, active=False, store_ids=[]).store_ids == frozenset()
+        assert users.credentials("viewer@example.com") is None
+        assert users.count_owners(org) == 1
 
 
 def test_api_keys(database: Database) -> None:

@@ -34,7 +34,7 @@ from shopflow.reports.exports import ExportFile
 from shopflow.reports.i18n import DEFAULT_LANG, Lang
 from shopflow.reports.periods import local_now
 from shopflow.services.access import require_store
-from shopflow.storage.repositories import CameraRepository, StoreRepository
+from shopflow.storage.repositories import AuditRepository, CameraRepository, StoreRepository
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,14 @@ def _report_errors() -> Iterator[None]:
         raise InvalidInputError(str(error)) from None
     except AnalyticsUnavailableError as error:
         raise UnavailableError(str(error)) from None
+
+
+def _audited(database: DatabaseDep, caller: CallerDep, store_id: int, export: ExportFile) -> None:
+    """An export takes the store's trade out of ShopFlow: who took what goes to the audit log."""
+    with database.session() as session:
+        AuditRepository(session).add(
+            actor=caller.label, action="export", subject=f"store {store_id}", detail=export.filename, store_id=store_id
+        )
 
 
 def _download(export: ExportFile) -> Response:
@@ -203,6 +211,8 @@ FILE_RESPONSES: Responses = {**NOT_FOUND, **BAD_RANGE}
 )
 def export_csv(
     session: SessionDep,
+    database: DatabaseDep,
+    caller: CallerDep,
     store_id: StoreId,
     since: Since,
     until: Until,
@@ -212,7 +222,9 @@ def export_csv(
     """The hourly series as CSV, UTF-8 with BOM: in pt-BR `;`-separated with decimal commas (what Excel set to
     Brazilian Portuguese opens directly), in en `,`-separated with decimal points."""
     with _report_errors():
-        return _download(exports.export_hourly_csv(session, store_id, since, until, camera_id=camera_id, lang=lang))
+        export = exports.export_hourly_csv(session, store_id, since, until, camera_id=camera_id, lang=lang)
+    _audited(database, caller, store_id, export)
+    return _download(export)
 
 
 @router.get(
@@ -222,6 +234,8 @@ def export_csv(
 )
 def export_xlsx(
     session: SessionDep,
+    database: DatabaseDep,
+    caller: CallerDep,
     store_id: StoreId,
     since: Since,
     until: Until,
@@ -230,7 +244,9 @@ def export_xlsx(
 ) -> Response:
     """The hourly series as an Excel workbook (an hourly sheet with real dates and numbers, and a summary)."""
     with _report_errors():
-        return _download(exports.export_hourly_xlsx(session, store_id, since, until, camera_id=camera_id, lang=lang))
+        export = exports.export_hourly_xlsx(session, store_id, since, until, camera_id=camera_id, lang=lang)
+    _audited(database, caller, store_id, export)
+    return _download(export)
 
 
 @router.get(
@@ -240,6 +256,8 @@ def export_xlsx(
 )
 def report_pdf(
     session: SessionDep,
+    database: DatabaseDep,
+    caller: CallerDep,
     store_id: StoreId,
     day: Annotated[date | None, Query(description="the local day; default today (up to now)")] = None,
     camera_id: CameraId = None,
@@ -247,4 +265,6 @@ def report_pdf(
 ) -> Response:
     """The daily report: the day's figures against the same weekday last week, entries per hour, zone dwell."""
     with _report_errors():
-        return _download(pdf.daily_report_pdf(session, store_id, day, camera_id=camera_id, lang=lang))
+        export = pdf.daily_report_pdf(session, store_id, day, camera_id=camera_id, lang=lang)
+    _audited(database, caller, store_id, export)
+    return _download(export)

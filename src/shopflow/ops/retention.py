@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from shopflow.ops.settings import OpsSettings
 from shopflow.storage.db import Database
 from shopflow.storage.repositories.maintenance import DELETE_BATCH, MaintenanceRepository
+from shopflow.storage.repositories.sessions import SessionRepository
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,23 @@ def audit_rule(days: int, batch: int = DELETE_BATCH) -> PurgeRule:
     return PurgeRule("audit log", step)
 
 
+def sessions_rule() -> PurgeRule:
+    """Expired sign-in sessions, tokens and tickets: they sign nobody in, and each sign-in adds one."""
+
+    def step(database: Database, now: datetime) -> dict[str, int]:
+        with database.session() as session:
+            return {"user_sessions": SessionRepository(session).purge_expired(now)}
+
+    return PurgeRule("expired sessions", step)
+
+
 def default_rules(ops: OpsSettings) -> list[PurgeRule]:
     rules = [
         raw_events_rule(),
         aggregates_rule(ops.aggregate_retention_days),
         embeddings_rule(),
         audit_rule(ops.audit_retention_days),
+        sessions_rule(),
     ]
     return rules + [make(ops) for make in _extra_rules]
 

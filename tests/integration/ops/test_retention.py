@@ -142,7 +142,14 @@ def test_rules_plug_in_and_a_failing_rule_does_not_stop_the_others(
 
     rules = retention.default_rules(OpsSettings(_env_file=None, audit_retention_days=180))  # type: ignore[call-arg]
     names = [rule.name for rule in rules]
-    assert names == ["raw events", "aggregates", "employee embeddings", "audit log", "bridge outbox"]
+    assert names == [
+        "raw events",
+        "aggregates",
+        "employee embeddings",
+        "audit log",
+        "expired sessions",
+        "bridge outbox",
+    ]
     report = run_retention(database, rules, now=NOW)
     assert report.failed == ["bridge outbox"]
     assert calls == [NOW - timedelta(days=180)]

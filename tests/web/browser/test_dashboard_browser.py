@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,7 +42,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
-EMAIL, PASSWORD = "dona@loja.com.br", "senha-forte-123"
+EMAIL, PASSWORD = "dona@loja.com.br", "Caju-Verde-Manga-2026"
 NEW_LINE = "porta lateral"
 
 
@@ -172,9 +174,27 @@ def shot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_first_run_creates_the_administrator_and_signs_in(page: Page, server: str) -> None:
+def setup_link(workdir: Path) -> str:
+    """The one-time set-up link the server printed in its log (nobody else can claim a new install)."""
+    found = re.search(r"/setup\?token=[\w-]+", (workdir / "server.log").read_text())
+    assert found is not None, "the server printed no set-up link"
+    return found.group(0)
+
+
+@cache
+def api(server: str) -> httpx.Client:
+    """The API as the owner (a bearer token, after the first test made the owner)."""
+    answer = httpx.post(f"{server}/api/auth/token", json={"email": EMAIL, "password": PASSWORD})
+    assert answer.status_code == 200, answer.text
+    return httpx.Client(base_url=server, headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
+
+
+def test_first_run_creates_the_administrator_and_signs_in(page: Page, server: str, workdir: Path) -> None:
     page.goto(server + "/")
     page.wait_for_url("**/setup")
+    page.get_by_text("abra o link de configuração").wait_for()  # no form without the server's token
+    assert page.get_by_role("button", name="Criar administrador").count() == 0
+    page.goto(server + setup_link(workdir))
     shot(page, "01-first-run")
     page.get_by_label("E-mail").fill(EMAIL)
     page.get_by_label("Senha", exact=True).fill(PASSWORD)
@@ -236,14 +256,14 @@ def test_add_a_camera_and_draw_a_line_with_the_mouse(page: Page, server: str, wo
     page.get_by_role("button", name="Salvar").click()
     page.wait_for_url("**/cameras")
     page.get_by_text("Entrada lateral").wait_for()
-    cameras = httpx.get(f"{server}/api/cameras").json()
+    cameras = api(server).get("/api/cameras").json()
     added = next(camera for camera in cameras if camera["name"] == "Entrada lateral")
     [line] = added["lines"]
     assert line["name"] == NEW_LINE
     assert line["a"][0] == pytest.approx(0.55, abs=0.01) and line["b"][0] == pytest.approx(0.55, abs=0.01)
     assert line["a"][1] == pytest.approx(0.95, abs=0.01) and line["b"][1] == pytest.approx(0.3, abs=0.01)
     wait_for(
-        lambda: httpx.get(f"{server}/api/cameras/{added['id']}").json()["status"]["state"] == "online",
+        lambda: api(server).get(f"/api/cameras/{added['id']}").json()["status"]["state"] == "online",
         30,
         "the new camera to go online",
     )
@@ -256,9 +276,9 @@ def test_the_new_cameras_counts_appear(page: Page, server: str) -> None:
     page.goto(server + "/")
     feed = page.get_by_text(f"pela linha “{NEW_LINE}”").first
     feed.wait_for(timeout=90_000)
-    cameras = httpx.get(f"{server}/api/cameras").json()
+    cameras = api(server).get("/api/cameras").json()
     added = next(camera for camera in cameras if camera["name"] == "Entrada lateral")
-    events = httpx.get(f"{server}/api/events", params={"camera_id": added["id"], "kind": "crossing"}).json()
+    events = api(server).get("/api/events", params={"camera_id": added["id"], "kind": "crossing"}).json()
     assert {item["line"] for item in events["items"]} == {NEW_LINE}
     for camera_id in (1, added["id"]):
         wait_for(lambda c=camera_id: live_picture_loaded(page, c), 15, "the live pictures")
@@ -266,7 +286,8 @@ def test_the_new_cameras_counts_appear(page: Page, server: str) -> None:
 
 
 def _hourly(server: str, since: str, until: str) -> dict[str, int]:
-    body = httpx.get(f"{server}/api/analytics/hourly", params={"store_id": 1, "since": since, "until": until}).json()
+    store = next(s["id"] for s in api(server).get("/api/stores").json() if s["is_demo"])
+    body = api(server).get("/api/analytics/hourly", params={"store_id": store, "since": since, "until": until}).json()
     return {point["start"]: point["entries"] for point in body["points"]}
 
 

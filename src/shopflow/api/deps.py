@@ -14,6 +14,7 @@ from shopflow.pipeline.live_hub import LiveHub
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
 from shopflow.services.realtime import RealtimeBroker
+from shopflow.services.source_policy import SourcePolicy
 from shopflow.storage.db import Database
 
 
@@ -68,7 +69,10 @@ SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 def get_camera_service(runtime: RuntimeDep, tasks: BackgroundTasks) -> CameraService:
     # The workers are re-synced after the answer is sent: a request never waits for cameras to restart.
     return CameraService(
-        runtime.database, default_imgsz=runtime.settings.yolo_imgsz, after_change=lambda: tasks.add_task(runtime.resync)
+        runtime.database,
+        default_imgsz=runtime.settings.yolo_imgsz,
+        after_change=lambda: tasks.add_task(runtime.resync),
+        policy=SourcePolicy.from_settings(runtime.settings),
     )
 
 

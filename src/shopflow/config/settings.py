@@ -43,6 +43,11 @@ class Settings(BaseSettings):
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""
 
+    # Camera sources may not reach this machine (loopback) or self-assigned 169.254.x.x addresses unless allowed:
+    # a camera URL is otherwise a way into the server's own services (services/source_policy.py).
+    camera_allow_loopback: bool = False
+    camera_allow_link_local: bool = False
+
     @field_validator("yolo_imgsz")
     @classmethod
     def _multiple_of_32(cls, value: int) -> int:
@@ -56,6 +61,7 @@ class Settings(BaseSettings):
 
     @property
     def media_dir(self) -> Path:
+        """The only folder video-file camera sources may come from (besides the bundled sample's)."""
         return self.data_dir / "media"
 
     def resolved_session_secret(self) -> str:

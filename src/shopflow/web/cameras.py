@@ -11,11 +11,17 @@ import numpy as np
 from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
+from shopflow.services.source_policy import SourcePolicy
 
 
 def camera_service(rt: ServerContext) -> CameraService:
     # The dashboard's calls already run in a worker thread, so the workers are re-synced before the page goes on.
-    return CameraService(rt.database, default_imgsz=rt.settings.yolo_imgsz, after_change=rt.resync)
+    return CameraService(
+        rt.database,
+        default_imgsz=rt.settings.yolo_imgsz,
+        after_change=rt.resync,
+        policy=SourcePolicy.from_settings(rt.settings),
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import GeometryError
-from shopflow.services.cameras import CameraChanges, NewCamera, check_source
+from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
 MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
@@ -85,7 +85,8 @@ def _name(value: str | None) -> str | None:
 
 
 def _source(value: str | None) -> str | None:
-    return None if value is None else check_source(value)
+    # Only its form: whether the server may open it (media folder, addresses) is the camera service's call.
+    return None if value is None else check_source_form(value)
 
 
 class CameraCreate(BaseModel):
@@ -233,8 +234,8 @@ class ConnectionTestIn(BaseModel):
     @field_validator("source_url")
     @classmethod
     def _check_source(cls, value: str) -> str:
-        # A missing file is a verdict of the test (ok=false), not a malformed request.
-        return check_source(value, file_must_exist=False)
+        # Only its form: a source the server may not open is a verdict of the test (ok=false).
+        return check_source_form(value)
 
 
 class ConnectionTestOut(BaseModel):

@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.geometry import GeometryError, check_geometry_counts
 from shopflow.domain.urls import REDACTED
 from shopflow.pipeline.probe import ProbeResult, probe_source
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
 from shopflow.services.source_policy import SourcePolicy, SourcePolicyError
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
+from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig, check_unique_names
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 
 
@@ -44,6 +45,16 @@ def is_file_source(value: str) -> bool:
         return parse_source_spec(value.strip()).kind is SourceKind.FILE
     except SourceError:
         return False
+
+
+def _check_geometry(lines: Sequence[LineConfig] | None, zones: Sequence[ZoneConfig] | None) -> None:
+    """How many lines and zones, and their names (each one checked itself when it was made)."""
+    try:
+        check_geometry_counts(len(lines or ()), len(zones or ()))
+        check_unique_names("line", [line.name for line in lines or ()])
+        check_unique_names("zone", [zone.name for zone in zones or ()])
+    except GeometryError as error:
+        raise CameraInputError(str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +125,7 @@ class CameraService:
 
     def create(self, new: NewCamera) -> CameraRecord:
         source = self.check_source(new.source_url)
+        _check_geometry(new.lines, new.zones)
         with self._database.session() as session:
             StoreRepository(session).get(new.store_id)
             record = CameraRepository(session).create(
@@ -133,6 +145,7 @@ class CameraService:
 
     def update(self, camera_id: int, changes: CameraChanges) -> CameraRecord:
         source = None if changes.source_url is None else self._new_source(changes.source_url, camera_id)
+        _check_geometry(changes.lines, changes.zones)
         with self._database.session() as session:
             record = CameraRepository(session).update(
                 camera_id,

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     # a camera URL is otherwise a way into the server's own services (services/source_policy.py).
     camera_allow_loopback: bool = False
     camera_allow_link_local: bool = False
+    # Larger request bodies are refused (413) before they are read; face photo uploads have their own limit.
+    max_request_bytes: int = Field(1024 * 1024, ge=1024)
 
     @field_validator("yolo_imgsz")
     @classmethod

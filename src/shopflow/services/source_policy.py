@@ -21,6 +21,7 @@ import socket
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from shopflow.config.settings import Settings
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
@@ -79,6 +80,7 @@ class SourcePolicy:
         address = url_host_port(spec.target)
         if address is None:  # parse_source_spec refuses these already
             raise SourceError(f"camera URL {spec.for_logs} has no valid host")
+        _same_host_for_ffmpeg(spec.target, address[0], spec.for_logs)
         self._check_host(*address)
         return value.strip()
 
@@ -145,6 +147,21 @@ class SourcePolicy:
             )
         if address.is_multicast or address.is_reserved:  # 240.0.0.0/4 holds the broadcast address
             raise SourcePolicyError(f"{shown} is not a camera's address (multicast or reserved); check the address")
+
+
+def _same_host_for_ffmpeg(url: str, host: str, shown: str) -> None:
+    """Refuse a URL whose host FFmpeg would read differently. Ours is after the last '@' (a pasted password may
+    hold '/'); FFmpeg's, like the URL standard's, ends at the first '/', '?' or '#', so in
+    `rtsp://127.0.0.1/x@10.0.0.5/` the policy would check 10.0.0.5 while FFmpeg connects to 127.0.0.1."""
+    try:
+        standard = urlsplit(url).hostname
+    except ValueError:
+        standard = None
+    if standard != host.lower():
+        raise SourcePolicyError(
+            f"the camera URL {shown} has a '/', '?' or '#' before its '@'; write them in the user name and "
+            "password as %2F, %3F and %23"
+        )
 
 
 def _embedded_ipv4(address: IPAddress) -> IPAddress:

@@ -104,6 +104,16 @@ def test_the_server_itself_is_refused_in_every_spelling_without_a_connection(
     assert listener.accepted == []
 
 
+def test_a_url_read_two_ways_is_refused(client: TestClient, store_id: int, listener: Listener) -> None:
+    # The part after the last '@' names a LAN camera, but FFmpeg's host ends at the first '/' or '?'.
+    for source in (
+        f"rtsp://127.0.0.1:{listener.port}/x@10.0.0.5/live",
+        f"http://127.0.0.1:{listener.port}?@10.0.0.5/video",
+    ):
+        refused_everywhere(client, store_id, source, "write them in the user name and password as %2F")
+    assert listener.accepted == []
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [

@@ -8,33 +8,49 @@ import os
 import socketserver
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from shopflow.pipeline.probe import probe_source
+from shopflow.pipeline.probe import MAX_PARALLEL_PROBES, ProbeResult, probe_source
 from shopflow.services.demo import sample_video
 
 from .test_sources import MjpegCamera
 
 
-def test_a_source_that_never_opens_is_given_up_without_blocking_other_tests(tmp_path: Path) -> None:
+def test_sources_that_never_open_are_given_up_without_blocking_other_tests(tmp_path: Path) -> None:
     fifo = tmp_path / "never.mp4"
     os.mkfifo(fifo)  # opening it waits for a writer that never comes
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=MAX_PARALLEL_PROBES) as pool:
         started = time.monotonic()
-        stuck = pool.submit(probe_source, str(fifo), timeout_seconds=1.0)
+        stuck = [pool.submit(probe_source, str(fifo), timeout_seconds=1.0) for _ in range(MAX_PARALLEL_PROBES - 1)]
         time.sleep(0.5)
         good = probe_source(str(sample_video()), timeout_seconds=1.0)
         assert good.ok, good.message
         assert time.monotonic() - started < 5.0
-        assert not stuck.done()
-        verdict = stuck.result(timeout=20)
-    assert not verdict.ok
-    assert verdict.message == f"could not read {fifo} within 7 s; check that it is a video file"
-    assert time.monotonic() - started < 10.0
+
+        # Every place taken: one more test is told so at once instead of waiting for one.
+        stuck.append(pool.submit(probe_source, str(fifo), timeout_seconds=1.0))
+        time.sleep(0.5)
+        busy, busy_seconds = timed(lambda: probe_source(str(sample_video()), timeout_seconds=1.0))
+        assert not busy.ok
+        assert busy.message == f"{MAX_PARALLEL_PROBES} connection tests are already running; try again in a few seconds"
+        assert busy_seconds < 0.5
+
+        assert not any(future.done() for future in stuck)
+        verdicts = [future.result(timeout=20) for future in stuck]
+    assert {(verdict.ok, verdict.message) for verdict in verdicts} == {
+        (False, f"could not read {fifo} within 7 s; check that it is a video file")
+    }
+    assert time.monotonic() - started < 12.0
+
+
+def timed(call: Callable[[], ProbeResult]) -> tuple[ProbeResult, float]:
+    started = time.monotonic()
+    result = call()
+    return result, time.monotonic() - started
 
 
 class _Redirect(socketserver.ThreadingTCPServer):

@@ -3,8 +3,8 @@
 Each test runs in a child process of its own, with a deadline. Inside one process OpenCV's FFmpeg backend opens
 one stream at a time (a process-wide lock), so a camera that never answers would hold up every other test and
 every camera's reconnection; and a thread stuck inside FFmpeg cannot be stopped, while a child process can be
-killed. At most MAX_PARALLEL_PROBES children run at once; a test that finds no free place within its timeout
-says so instead of queueing without end.
+killed. At most MAX_PARALLEL_PROBES children run at once; a test that finds them all busy says so at once
+rather than queueing, so a flood of tests holds at most that many of the server's worker threads.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def probe_source(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
         spec = parse_source_spec(source)
     except SourceError as error:
         return ProbeResult(False, str(error))
-    if not _slots.acquire(timeout=timeout_seconds):
+    if not _slots.acquire(blocking=False):
         return ProbeResult(
             False, f"{MAX_PARALLEL_PROBES} connection tests are already running; try again in a few seconds"
         )

@@ -40,6 +40,14 @@ def cli_report() -> AnalysisReport:
     )
 
 
+def in_media(data_dir: Path) -> Path:
+    """A copy of the sample in the server's media folder (DATA_DIR/media), where video sources must be."""
+    video = data_dir / "media" / "entrada.avi"
+    video.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(SAMPLE, video)
+    return video
+
+
 def add_camera(server: Server, video: Path) -> int:
     store_id = server.get("/api/stores")[0]["id"]
     for camera in server.get("/api/cameras", store_id=store_id):
@@ -114,8 +122,7 @@ def expected_figures(report: AnalysisReport) -> dict[str, Any]:
 
 
 def test_server_counts_equal_cli_counts(empty_url: str, tmp_path: Path, cli_report: AnalysisReport) -> None:
-    video = tmp_path / "entrada.avi"
-    shutil.copy(SAMPLE, video)
+    video = in_media(tmp_path)
     with running_server(tmp_path, empty_url) as server:
         camera_id = add_camera(server, video)
         server.wait_for_state(camera_id, "finished", timeout=600)
@@ -126,8 +133,7 @@ def test_server_counts_equal_cli_counts(empty_url: str, tmp_path: Path, cli_repo
 def test_restart_mid_run_loses_nothing_and_counts_nothing_twice(
     empty_url: str, tmp_path: Path, cli_report: AnalysisReport
 ) -> None:
-    video = tmp_path / "entrada.avi"
-    shutil.copy(SAMPLE, video)
+    video = in_media(tmp_path)
     server = Server(tmp_path, empty_url)
     server.start()
     try:

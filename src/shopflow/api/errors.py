@@ -111,7 +111,10 @@ async def _not_found(_request: Request, error: Exception) -> JSONResponse:
 
 
 async def _invalid_input(_request: Request, error: Exception) -> JSONResponse:
-    return _error(422, str(error))
+    field = getattr(error, "field", None)
+    # Shaped like a validation error when the field is known: clients read both the same way.
+    extra = {"errors": [{"field": field, "message": str(error)}]} if field else {}
+    return _error(422, str(error), **extra)
 
 
 async def _already_exists(_request: Request, error: Exception) -> JSONResponse:

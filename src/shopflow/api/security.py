@@ -25,6 +25,7 @@ from shopflow.services.access import Caller
 from shopflow.services.accounts import SESSION_COOKIE, Accounts, accounts_for
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
+from shopflow.services.source_policy import SourcePolicy
 from shopflow.storage import tenancy
 from shopflow.storage.records import SessionKind
 
@@ -121,6 +122,7 @@ def get_camera_service(runtime: RuntimeDep, caller: CallerDep, tasks: Background
         caller=caller,
         default_imgsz=runtime.settings.yolo_imgsz,
         after_change=lambda: tasks.add_task(runtime.resync),
+        policy=SourcePolicy.from_settings(runtime.settings),
     )
 
 

@@ -66,6 +66,12 @@ class Settings(BaseSettings):
     sign_in_limit_per_address: str = "20/15minutes"
     # Requests allowed per API key (or other caller) before 429.
     api_rate_limit: str = "600/minute"
+    # Camera sources may not reach this machine (loopback) or self-assigned 169.254.x.x addresses unless allowed:
+    # a camera URL is otherwise a way into the server's own services (services/source_policy.py).
+    camera_allow_loopback: bool = False
+    camera_allow_link_local: bool = False
+    # Larger request bodies are refused (413) before they are read; face photo uploads have their own limit.
+    max_request_bytes: int = Field(1024 * 1024, ge=1024)
 
     @field_validator("yolo_imgsz")
     @classmethod
@@ -93,6 +99,7 @@ class Settings(BaseSettings):
 
     @property
     def media_dir(self) -> Path:
+        """The only folder video-file camera sources may come from (besides the bundled sample's)."""
         return self.data_dir / "media"
 
     def resolved_session_secret(self) -> str:

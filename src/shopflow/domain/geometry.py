@@ -6,9 +6,22 @@ from dataclasses import dataclass
 
 Point = tuple[float, float]
 
+# Limits that keep checking a camera's geometry cheap (the simplicity check is quadratic in the corners) and are
+# far above what a shop floor needs: a zone is a few shelves or a counter, a camera watches a door or two.
+MAX_ZONE_CORNERS = 64
+MAX_LINES_PER_CAMERA = 32
+MAX_ZONES_PER_CAMERA = 32
+
 
 class GeometryError(ValueError):
     """Geometry that cannot be counted with; the message says what to fix."""
+
+
+def check_geometry_counts(lines: int, zones: int) -> None:
+    """Refuse more lines or zones than one camera may have (before any of them is checked)."""
+    for kind, count, limit in (("line", lines, MAX_LINES_PER_CAMERA), ("zone", zones, MAX_ZONES_PER_CAMERA)):
+        if count > limit:
+            raise GeometryError(f"a camera has at most {limit} {kind}s, got {count}; remove some")
 
 
 def _check_fraction(name: str, point: Point) -> None:
@@ -64,6 +77,11 @@ class Zone:
         where = f"zone {self.name!r}"
         if len(self.polygon) < 3:
             raise GeometryError(f"{where}: a zone needs at least 3 points, got {len(self.polygon)}")
+        if len(self.polygon) > MAX_ZONE_CORNERS:
+            raise GeometryError(
+                f"{where}: a zone has at most {MAX_ZONE_CORNERS} corners, got {len(self.polygon)}; "
+                "outline it with fewer points"
+            )
         for point in self.polygon:
             _check_fraction(where, point)
         if len(set(self.polygon)) != len(self.polygon):

@@ -1,19 +1,36 @@
-"""Opens a camera source once to tell the user whether it works: the verdict behind "test connection"."""
+"""Opens a camera source once to tell the user whether it works: the verdict behind "test connection".
+
+Each test runs in a child process of its own, with a deadline. Inside one process OpenCV's FFmpeg backend opens
+one stream at a time (a process-wide lock), so a camera that never answers would hold up every other test and
+every camera's reconnection; and a thread stuck inside FFmpeg cannot be stopped, while a child process can be
+killed. At most MAX_PARALLEL_PROBES children run at once; a test that finds them all busy says so at once
+rather than queueing, so a flood of tests holds at most that many of the server's worker threads.
+"""
 
 from __future__ import annotations
 
 import base64
+import json
 import logging
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
 
-from shopflow.pipeline.sources import SourceError, open_source, parse_source_spec
+from shopflow.pipeline.sources import SourceError, SourceKind, SourceSpec, open_source, parse_source_spec
+from shopflow.pipeline.sources.spec import url_host_port
 
 log = logging.getLogger(__name__)
 
 PREVIEW_MAX_WIDTH = 640
+MAX_PARALLEL_PROBES = 4
+# The child's own start (Python, numpy, OpenCV) takes a fraction of a second, more on a busy machine.
+_START_SECONDS = 5.0
+_slots = threading.BoundedSemaphore(MAX_PARALLEL_PROBES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,8 +47,56 @@ class ProbeResult:
 
 
 def probe_source(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
-    """Open `source` without reconnecting and read one frame. Blocks for up to about 2 x timeout_seconds (plus a
-    short reachability check on failure): run it in a worker thread."""
+    """Open `source` without reconnecting and read one frame, in a child process. Blocks for up to about
+    2 x timeout_seconds + 5 s whatever the source does: run it in a worker thread."""
+    try:
+        spec = parse_source_spec(source)
+    except SourceError as error:
+        return ProbeResult(False, str(error))
+    if not _slots.acquire(blocking=False):
+        return ProbeResult(
+            False, f"{MAX_PARALLEL_PROBES} connection tests are already running; try again in a few seconds"
+        )
+    try:
+        return _probe_in_child(source, spec, timeout_seconds)
+    finally:
+        _slots.release()
+
+
+def _probe_in_child(source: str, spec: SourceSpec, timeout_seconds: float) -> ProbeResult:
+    deadline = 2 * timeout_seconds + _START_SECONDS
+    request = json.dumps({"source": source, "timeout_seconds": timeout_seconds}).encode()
+    try:
+        # The source goes in on stdin, never on the command line, where every user of the machine could read it.
+        # -P: nothing is imported from the working directory.
+        done = subprocess.run(
+            [sys.executable, "-P", "-m", __name__], input=request, capture_output=True, timeout=deadline, check=False
+        )
+    except subprocess.TimeoutExpired:  # run() has killed the child
+        log.info("testing %s: no verdict within %g s; the test was stopped", spec.for_logs, deadline)
+        return ProbeResult(False, _gave_up(spec, deadline))
+    try:
+        answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+        jpeg = base64.b64decode(answer["jpeg"]) if answer.get("jpeg") else None
+        return ProbeResult(bool(answer["ok"]), str(answer["message"]), answer.get("width"), answer.get("height"), jpeg)
+    except (ValueError, IndexError, KeyError, TypeError):
+        # Its stderr is not logged: it may quote the source, credentials included.
+        log.warning("testing %s: the test process ended (code %s) without a verdict", spec.for_logs, done.returncode)
+        return ProbeResult(False, f"could not test {spec.for_logs}; the details are in the server log")
+
+
+def _gave_up(spec: SourceSpec, deadline: float) -> str:
+    if spec.kind is SourceKind.FILE:
+        return f"could not read {spec.for_logs} within {deadline:g} s; check that it is a video file"
+    if spec.kind is SourceKind.WEBCAM:
+        return f"{spec.for_logs} gave no picture within {deadline:g} s; check that it is plugged in and not in use"
+    host, port = url_host_port(spec.target) or ("?", 0)
+    return f"could not reach the camera at {host}:{port}; check the address, the port and that the camera is on"
+
+
+def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
+    """The test itself, in this process (the child's work). Blocks for up to about 2 x timeout_seconds plus a
+    short reachability check on failure, or without end on a source FFmpeg never finishes opening."""
     try:
         shown = parse_source_spec(source).for_logs
     except SourceError as error:
@@ -59,3 +124,22 @@ def probe_source(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
     ok, buffer = cv2.imencode(".jpg", preview, [int(cv2.IMWRITE_JPEG_QUALITY), 80])
     jpeg = buffer.tobytes() if ok else None
     return ProbeResult(True, f"connected to {shown}: {width}x{height} pictures", int(width), int(height), jpeg)
+
+
+def _child_main() -> None:
+    """Reads {"source", "timeout_seconds"} on stdin, writes the verdict as one JSON line on stdout."""
+    request: dict[str, Any] = json.loads(sys.stdin.read())
+    result = probe_here(str(request["source"]), timeout_seconds=float(request["timeout_seconds"]))
+    answer = {
+        "ok": result.ok,
+        "message": result.message,
+        "width": result.width,
+        "height": result.height,
+        "jpeg": result.jpeg_base64,
+    }
+    sys.stdout.write("\n" + json.dumps(answer) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    _child_main()

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from shopflow import __version__
 from shopflow.api import add_api
+from shopflow.api.body_limit import BodySizeLimit
 from shopflow.config.settings import Settings
 from shopflow.ops.observability import init_sentry, install_observability
 from shopflow.ops.settings import OpsSettings
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
     )
     init_sentry(settings)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     ops = OpsSettings()
     token = ops.metrics_token.get_secret_value().strip() if ops.metrics_token else None
     install_observability(

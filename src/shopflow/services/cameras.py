@@ -9,31 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.geometry import GeometryError, check_geometry_counts
 from shopflow.domain.urls import REDACTED
 from shopflow.pipeline.probe import ProbeResult, probe_source
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
 from shopflow.services.access import Caller, Permission, require_camera, require_store, visible_stores
+from shopflow.services.source_policy import SourcePolicy, SourcePolicyError
 from shopflow.storage.db import Database
-from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig
+from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig, check_unique_names
 from shopflow.storage.repositories import CameraRepository
 
 
 class CameraInputError(ValueError):
-    """Something given for a camera that cannot be saved; the message says what to fix."""
+    """Something given for a camera that cannot be saved; the message says what to fix, `field` which field."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
-def check_source(value: str, *, file_must_exist: bool = True) -> str:
-    """The source as typed (trimmed), if it names something a camera worker can open."""
+def check_source_form(value: str) -> str:
+    """The source as typed (trimmed), if it is well formed: an rtsp(s):// or http(s):// URL with a host, a webcam
+    index or a file path. Whether the server may open it is the source policy's call (`CameraService`)."""
     value = value.strip()
     try:
-        spec = parse_source_spec(value)
+        parse_source_spec(value)
     except SourceError as error:
-        raise CameraInputError(str(error)) from None
-    if file_must_exist and spec.kind is SourceKind.FILE and not Path(spec.target).is_file():
-        raise CameraInputError(f"video file not found on the server: {spec.for_logs}")
+        raise CameraInputError(str(error), "source_url") from None
     return value
 
 
@@ -42,6 +46,16 @@ def is_file_source(value: str) -> bool:
         return parse_source_spec(value.strip()).kind is SourceKind.FILE
     except SourceError:
         return False
+
+
+def _check_geometry(lines: Sequence[LineConfig] | None, zones: Sequence[ZoneConfig] | None) -> None:
+    """How many lines and zones, and their names (each one checked itself when it was made)."""
+    try:
+        check_geometry_counts(len(lines or ()), len(zones or ()))
+        check_unique_names("line", [line.name for line in lines or ()])
+        check_unique_names("zone", [zone.name for zone in zones or ()])
+    except GeometryError as error:
+        raise CameraInputError(str(error)) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,34 +87,38 @@ class CameraChanges:
     realtime_pace: bool | None = None
 
 
-def _new_source(given: str | None, shown: str) -> str | None:
-    """The source to store for `given`, or None to keep the saved one. `shown` is the saved source as every door
-    shows it (redacted): a form or a client that sends it back unchanged has not changed the source."""
-    if given is None or given.strip() == shown:
-        return None
-    if REDACTED in given:
-        raise CameraInputError(
-            f"the source still holds {REDACTED} in place of a password or token: type the full address, "
-            "or send the source exactly as shown to keep the saved one"
-        )
-    return check_source(given)
-
-
 class CameraService:
     """Camera operations for one caller: each checks that the caller may see the camera's store (a camera they
-    may not see is "not found") and may change it."""
+    may not see is "not found") and may change it, before anything else is looked at.
+
+    Every check runs before a write transaction opens: none holds the database's write lock (SQLite) while it
+    works, and the source policy's name lookups never run inside one."""
 
     def __init__(
-        self, database: Database, *, caller: Caller, default_imgsz: int, after_change: Callable[[], None]
+        self,
+        database: Database,
+        *,
+        caller: Caller,
+        default_imgsz: int,
+        after_change: Callable[[], None],
+        policy: SourcePolicy,
     ) -> None:
         self._database = database
         self._caller = caller
         self._default_imgsz = default_imgsz
         self._after_change = after_change
+        self._policy = policy
 
-    def get(self, camera_id: int) -> CameraRecord:
+    def check_source(self, value: str) -> str:
+        """The source to store for `value`, if the server may open it (may resolve a host name: blocks)."""
+        try:
+            return self._policy.check(value)
+        except (SourceError, SourcePolicyError) as error:
+            raise CameraInputError(str(error), "source_url") from None
+
+    def get(self, camera_id: int, need: Permission = Permission.READ) -> CameraRecord:
         with self._database.read_session() as session:
-            return require_camera(session, self._caller, camera_id)
+            return require_camera(session, self._caller, camera_id, need)
 
     def list(self, store_id: int | None = None) -> list[CameraRecord]:
         """One store's cameras (NotFoundError for a store the caller cannot see), or those of every store they see."""
@@ -109,17 +127,20 @@ class CameraService:
             if store_id is not None:
                 require_store(session, self._caller, store_id)  # an unknown store is an error, not an empty list
                 return cameras.list_by_store(store_id)
-            return [
-                camera for store in visible_stores(session, self._caller) for camera in cameras.list_by_store(store.id)
-            ]
+            stores = visible_stores(session, self._caller)
+            return [camera for store in stores for camera in cameras.list_by_store(store.id)]
 
     def create(self, new: NewCamera) -> CameraRecord:
+        with self._database.read_session() as session:
+            require_store(session, self._caller, new.store_id, Permission.MANAGE)
+        source = self.check_source(new.source_url)
+        _check_geometry(new.lines, new.zones)
         with self._database.session() as session:
             require_store(session, self._caller, new.store_id, Permission.MANAGE)
             record = CameraRepository(session).create(
                 new.store_id,
                 new.name,
-                check_source(new.source_url),
+                source,
                 sample_fps=new.sample_fps,
                 imgsz=new.imgsz or self._default_imgsz,
                 enabled=new.enabled,
@@ -132,13 +153,14 @@ class CameraService:
         return record
 
     def update(self, camera_id: int, changes: CameraChanges) -> CameraRecord:
+        self.get(camera_id, Permission.MANAGE)
+        source = None if changes.source_url is None else self._new_source(changes.source_url, camera_id)
+        _check_geometry(changes.lines, changes.zones)
         with self._database.session() as session:
-            require_camera(session, self._caller, camera_id, Permission.MANAGE)
-            cameras = CameraRepository(session)
-            record = cameras.update(
+            record = CameraRepository(session).update(
                 camera_id,
                 name=changes.name,
-                source_url=_new_source(changes.source_url, cameras.get(camera_id).source_url),
+                source_url=source,
                 sample_fps=changes.sample_fps,
                 imgsz=changes.imgsz,
                 enabled=changes.enabled,
@@ -149,6 +171,19 @@ class CameraService:
             )
         self._after_change()
         return record
+
+    def _new_source(self, given: str, camera_id: int) -> str | None:
+        """The source to store for `given`, or None to keep the saved one. A form or a client that sends the saved
+        source back as every door shows it (redacted) has not changed the source."""
+        if given.strip() == self.get(camera_id).source_url:
+            return None
+        if REDACTED in given:
+            raise CameraInputError(
+                f"the source still holds {REDACTED} in place of a password or token: type the full address, "
+                "or send the source exactly as shown to keep the saved one",
+                "source_url",
+            )
+        return self.check_source(given)
 
     def set_enabled(self, camera_id: int, enabled: bool) -> CameraRecord:
         return self.update(camera_id, CameraChanges(enabled=enabled))
@@ -162,19 +197,19 @@ class CameraService:
 
     def test_connection(self, source: str | None = None, camera_id: int | None = None) -> ProbeResult:
         """Open a source once (blocks for seconds: call it off the event loop). With `camera_id`, no source or
-        the saved one as shown (redacted) opens the saved full URL, credentials included. An unreachable or
-        malformed source is a verdict (ok=False), not an error."""
+        the saved one as shown (redacted) opens the saved full URL, credentials included. An unreachable, refused
+        or malformed source is a verdict (ok=False), not an error; the saved source is held to the policy too."""
         # Opening a source reaches into the store's network: only those who may change cameras may do it.
         self._caller.require(Permission.MANAGE)
         if camera_id is not None:
             # The session closes before the probe: a slow camera must not hold a database transaction open.
-            with self._database.session() as session:
+            with self._database.read_session() as session:
                 require_camera(session, self._caller, camera_id, Permission.MANAGE)
                 cameras = CameraRepository(session)
                 if source is None or source.strip() == cameras.get(camera_id).source_url:
                     source = cameras.get_source(camera_id).source_url
         try:
-            checked = check_source(source or "", file_must_exist=False)
+            checked = self.check_source(source or "")
         except CameraInputError as error:
             return ProbeResult(False, str(error))
         return probe_source(checked)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import InitVar, dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -87,11 +87,16 @@ class LineConfig:
 
 @dataclass(frozen=True, slots=True)
 class ZoneConfig:
+    """A zone as a camera keeps it. Checked when made, unless `check=False` (only for zones read back from the
+    database, which were checked before they were written)."""
+
     name: str
     polygon: tuple[Point, ...]
+    check: InitVar[bool] = True
 
-    def __post_init__(self) -> None:
-        self.to_domain()
+    def __post_init__(self, check: bool) -> None:
+        if check:
+            self.to_domain()  # raises GeometryError with a message that says what to fix
 
     def to_domain(self) -> Zone:
         return Zone(name=self.name, polygon=self.polygon)
@@ -106,6 +111,15 @@ class ZoneConfig:
         if not isinstance(polygon, Sequence) or isinstance(polygon, str):
             raise GeometryError(f"zone {name!r}: polygon is a list of [x, y] points, got {polygon!r}")
         return cls(name=name, polygon=tuple(_point(point, f"zone {name!r}") for point in polygon))
+
+    @classmethod
+    def stored(cls, data: Mapping[str, Any]) -> ZoneConfig:
+        """A zone as `to_json` wrote it after it was checked. Not checked again: the quadratic simplicity check
+        would otherwise run on every read, inside write transactions too. The pipeline checks it once more when
+        it builds the camera's zones (`to_domain`)."""
+        polygon = data.get("polygon") or ()
+        name = str(data.get("name", ""))
+        return cls(name=name, polygon=tuple(_point(point, f"zone {name!r}") for point in polygon), check=False)
 
 
 def check_unique_names(kind: str, names: Sequence[str]) -> None:

@@ -11,6 +11,7 @@ import numpy as np
 from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
+from shopflow.services.source_policy import SourcePolicy
 from shopflow.web.auth import require_caller
 
 
@@ -18,7 +19,11 @@ def camera_service(rt: ServerContext) -> CameraService:
     """The camera service for whoever this page's browser is signed in as (AccessDeniedError if nobody)."""
     # The dashboard's calls already run in a worker thread, so the workers are re-synced before the page goes on.
     return CameraService(
-        rt.database, caller=require_caller(), default_imgsz=rt.settings.yolo_imgsz, after_change=rt.resync
+        rt.database,
+        caller=require_caller(),
+        default_imgsz=rt.settings.yolo_imgsz,
+        after_change=rt.resync,
+        policy=SourcePolicy.from_settings(rt.settings),
     )
 
 

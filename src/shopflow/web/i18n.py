@@ -111,8 +111,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "never": "nunca",
         "camera_name": "Nome da câmera",
         "source_url": "Endereço da câmera (URL)",
-        "source_help": "Ex.: rtsp://usuario:senha@192.168.1.20:554/stream1, http://.../video.mjpg, o caminho de "
-        "um arquivo de vídeo no servidor ou o número de uma webcam.",
+        "source_help": "Ex.: rtsp://usuario:senha@192.168.1.20:554/stream1, http://.../video.mjpg, o nome de "
+        "um arquivo de vídeo na pasta de mídia do servidor (DATA_DIR/media) ou o número de uma webcam.",
         "loop_video": "Repetir o vídeo quando terminar",
         "test_connection": "Testar conexão",
         "connection_ok": "Conexão funcionando: {message}",
@@ -316,8 +316,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "never": "never",
         "camera_name": "Camera name",
         "source_url": "Camera address (URL)",
-        "source_help": "E.g. rtsp://user:password@192.168.1.20:554/stream1, http://.../video.mjpg, the path of a "
-        "video file on the server, or a webcam number.",
+        "source_help": "E.g. rtsp://user:password@192.168.1.20:554/stream1, http://.../video.mjpg, the name of a "
+        "video file in the server's media folder (DATA_DIR/media), or a webcam number.",
         "loop_video": "Play the video again when it ends",
         "test_connection": "Test connection",
         "connection_ok": "Connection works: {message}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,9 +22,17 @@ from shopflow.storage.records import SessionKind
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 
 
-def make_settings(url: str, data_dir: Path) -> Settings:
+def make_settings(url: str, data_dir: Path, **fields: Any) -> Settings:
     # No .env: the tests must not depend on the developer's local settings.
-    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320)  # type: ignore[call-arg]
+    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320, **fields)  # type: ignore[call-arg]
+
+
+def put_in_media(settings: Settings, video: Path) -> Path:
+    """A copy of `video` in the server's media folder, the only folder video-file sources may come from."""
+    settings.media_dir.mkdir(parents=True, exist_ok=True)
+    target = settings.media_dir / video.name
+    shutil.copyfile(video, target)
+    return target
 
 
 @pytest.fixture

@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from shopflow.server.app import create_app
 from shopflow.services.demo import DEMO_CAMERA, sample_video
 from shopflow.storage.repositories import CameraRepository
 
-from .conftest import runtime_of
+from .conftest import make_settings, runtime_of
 
 DOOR = {"name": "porta", "a": [0.1, 0.5], "b": [0.9, 0.5], "inside": "negative"}
 SHELF = {"name": "gôndola", "polygon": [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]}
@@ -91,7 +92,11 @@ BAD_CAMERAS = [
     ("unsupported scheme", {"source_url": "ftp://cam.local/video"}, "source_url", "unsupported source"),
     ("camera URL without host", {"source_url": "rtsp://admin:pw@"}, "source_url", "no valid host"),
     ("address without scheme", {"source_url": "admin:pw@10.0.0.5/stream"}, "source_url", "rtsp://"),
-    ("missing video file", {"source_url": "/nonexistent/clip.mp4"}, "source_url", "not found"),
+    ("video file outside the media folder", {"source_url": "/nonexistent/clip.mp4"}, "source_url", "media folder"),
+    ("camera on the server itself", {"source_url": "rtsp://admin:pw@127.0.0.1/live"}, "source_url", "LOOPBACK"),
+    ("too many zone corners", {"zones": [{"name": "z", "polygon": [[0.1, 0.1]] * 65}]}, "zones[0].polygon", "64"),
+    ("too many zones", {"zones": [{**SHELF, "name": f"z{i}"} for i in range(33)]}, "zones", "32"),
+    ("too many lines", {"lines": [{**DOOR, "name": f"l{i}"} for i in range(33)]}, "lines", "32"),
     ("empty source", {"source_url": "  "}, "source_url", "no video source"),
     ("sample_fps too low", {"sample_fps": 0.1}, "sample_fps", "0.5"),
     ("sample_fps too high", {"sample_fps": 60}, "sample_fps", "30"),
@@ -105,9 +110,10 @@ BAD_CAMERAS = [
 def test_bad_camera_is_422_naming_the_field(
     client: TestClient, store: dict[str, Any], case: str, fields: dict[str, Any], field: str, message: str
 ) -> None:
+    (demo,) = client.get("/api/cameras").json()
     for response in (
         client.post("/api/cameras", json=camera_body(store, **fields)),
-        client.patch("/api/cameras/1", json=fields),
+        client.patch(f"/api/cameras/{demo['id']}", json=fields),
     ):
         assert response.status_code == 422, response.text
         errors = response.json()["errors"]
@@ -149,27 +155,34 @@ def test_testing_a_saved_camera_returns_its_first_frame(client: TestClient) -> N
     assert base64.b64decode(verdict["snapshot_jpeg_base64"])[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
-def test_an_unreachable_camera_is_a_verdict_not_an_error(client: TestClient, store: dict[str, Any]) -> None:
-    # Port 9 (discard) on the loopback: nothing listens, so the connection is refused at once.
+def test_an_unreachable_camera_is_a_verdict_not_an_error(db_url: str, tmp_path: Path) -> None:
+    # Port 9 (discard) on the loopback: nothing listens, so the connection is refused at once. The loopback is
+    # only a camera's address when the operator allows it.
     url = "rtsp://admin:s3cr3t@127.0.0.1:9/stream"
-    camera = client.post("/api/cameras", json=camera_body(store, source_url=url)).json()
-    for response in (
-        client.post(f"/api/cameras/{camera['id']}/test-connection"),
-        client.post("/api/cameras/test-connection", json={"source_url": url}),
-    ):
-        assert response.status_code == 200, response.text
-        verdict = response.json()
-        assert verdict["ok"] is False
-        assert "cannot connect" in verdict["message"]
-        assert "s3cr3t" not in response.text
-        assert (verdict["width"], verdict["snapshot_jpeg_base64"]) == (None, None)
+    settings = make_settings(db_url, tmp_path / "server", camera_allow_loopback=True)
+    with TestClient(create_app(settings, start_pipeline=False)) as client:
+        store = client.post("/api/stores", json={"name": "Loja"}).json()
+        camera = client.post("/api/cameras", json=camera_body(store, source_url=url)).json()
+        for response in (
+            client.post(f"/api/cameras/{camera['id']}/test-connection"),
+            client.post("/api/cameras/test-connection", json={"source_url": url}),
+        ):
+            assert response.status_code == 200, response.text
+            verdict = response.json()
+            assert verdict["ok"] is False
+            assert (
+                "cannot connect to camera rtsp://***@127.0.0.1:9/stream: no video from 127.0.0.1:9"
+                in verdict["message"]
+            )
+            assert "s3cr3t" not in response.text
+            assert (verdict["width"], verdict["snapshot_jpeg_base64"]) == (None, None)
 
 
 @pytest.mark.parametrize(
     ("source_url", "status", "expect"),
     [
         (str(sample_video()), 200, "connected"),
-        ("/nonexistent/clip.mp4", 200, "not found"),
+        ("/nonexistent/clip.mp4", 200, "put the video in"),
         ("ftp://x/y", 422, "unsupported source"),
     ],
 )

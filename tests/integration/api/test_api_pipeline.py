@@ -17,7 +17,7 @@ from shopflow.storage.db import Database
 from shopflow.storage.records import LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 
-from .conftest import make_settings, runtime_of, wait_for
+from .conftest import make_settings, put_in_media, runtime_of, wait_for
 
 pytestmark = pytest.mark.video
 
@@ -120,7 +120,8 @@ def test_server_runs_cameras_and_shows_them_live(running: tuple[Settings, int], 
         assert (health["detector_loaded"], health["cameras"]) == (True, {"online": 1, "total": 1})
 
         # A camera added through the API starts without a restart; played once, at full speed, it finishes.
-        body = {"store_id": online["store_id"], "name": "Corredor", "source_url": str(clip), **GEOMETRY}
+        video = put_in_media(settings, clip)
+        body = {"store_id": online["store_id"], "name": "Corredor", "source_url": str(video), **GEOMETRY}
         added = client.post("/api/cameras", json={**body, "realtime_pace": False, "imgsz": 320}).json()
         finished = wait_for(lambda: in_state(added["id"], "finished"), 60, "the added camera to finish its video")
         assert finished["status"]["reason"] == "the video file has been analysed to its end"

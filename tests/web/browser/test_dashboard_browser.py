@@ -231,7 +231,8 @@ def test_a_live_number_changes_while_the_demo_camera_plays(page: Page, server: s
 
 
 def test_add_a_camera_and_draw_a_line_with_the_mouse(page: Page, server: str, workdir: Path) -> None:
-    video = workdir / "entrada-lateral.avi"
+    video = workdir / "data" / "media" / "entrada-lateral.avi"  # the server's DATA_DIR/media
+    video.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(sample_video(), video)
     page.goto(server + "/cameras")
     page.get_by_role("button", name="Adicionar câmera").click()

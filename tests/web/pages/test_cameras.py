@@ -24,9 +24,12 @@ VIDEO_WIDTH, VIDEO_HEIGHT = 640, 480  # the probe's preview of the 768x576 sampl
 
 @pytest.fixture
 def video(tmp_path: Path) -> Path:
-    path = tmp_path / "entrance.avi"
+    # In the dashboard's media folder (DATA_DIR/media, DATA_DIR being the database's folder): the only place
+    # video files may be played from.
+    path = tmp_path / "data" / "media" / "entrance.avi"
+    path.parent.mkdir(parents=True)
     shutil.copyfile(sample_video(), path)
-    return path
+    return path.resolve()
 
 
 def click_image(user: User, x: float, y: float) -> None:
@@ -74,7 +77,9 @@ async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Databa
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("/nao/existe/video.avi", "video file not found on the server"),
+        ("/nao/existe/video.avi", "put the video in"),
+        ("/etc/passwd", "put the video in"),
+        ("rtsp://localhost:554/live", "CAMERA_ALLOW_LOOPBACK"),
         ("ftp://camera/stream", "ftp"),
     ],
 )

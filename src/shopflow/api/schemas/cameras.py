@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, TypeVar
 
+from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
-from shopflow.domain.geometry import GeometryError
-from shopflow.services.cameras import CameraChanges, NewCamera, check_source
+from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA, GeometryError
+from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
 MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
 MIN_IMGSZ, MAX_IMGSZ = 320, 1280
 
 Point = tuple[float, float]
+_T = TypeVar("_T")
 SampleFps = Annotated[float, Field(ge=MIN_SAMPLE_FPS, le=MAX_SAMPLE_FPS, description="frames analysed per second")]
 ImgSz = Annotated[
     int, Field(ge=MIN_IMGSZ, le=MAX_IMGSZ, multiple_of=32, description="detector input size, a multiple of 32")
@@ -33,46 +36,56 @@ class LineIn(BaseModel):
     inside: InsideSide = InsideSide.POSITIVE
 
     def to_config(self) -> LineConfig:
-        try:
-            return LineConfig(self.name.strip(), self.a, self.b, self.inside)
-        except GeometryError as error:
-            raise ValueError(str(error)) from None
+        return LineConfig(self.name.strip(), self.a, self.b, self.inside)
 
 
 class ZoneIn(BaseModel):
-    """A zone as a simple polygon (3 or more corners in order, fractions of the frame)."""
+    """A zone as a simple polygon (3 to 64 corners in order, fractions of the frame)."""
 
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=100)
-    polygon: list[Point] = Field(examples=[[(0.45, 0.35), (0.95, 0.35), (0.95, 0.8), (0.45, 0.8)]])
+    polygon: list[Point] = Field(
+        max_length=MAX_ZONE_CORNERS, examples=[[(0.45, 0.35), (0.95, 0.35), (0.95, 0.8), (0.45, 0.8)]]
+    )
 
     def to_config(self) -> ZoneConfig:
-        try:
-            return ZoneConfig(self.name.strip(), tuple(self.polygon))
-        except GeometryError as error:
-            raise ValueError(str(error)) from None
+        return ZoneConfig(self.name.strip(), tuple(self.polygon))
 
 
-def _check_unique(what: str, configs: list[LineConfig] | list[ZoneConfig]) -> None:
+Lines = Annotated[list[LineIn], Field(max_length=MAX_LINES_PER_CAMERA)]
+Zones = Annotated[list[ZoneIn], Field(max_length=MAX_ZONES_PER_CAMERA)]
+
+
+def _unique(what: str, names: list[str]) -> None:
     try:
-        check_unique_names(what, [config.name for config in configs])
+        check_unique_names(what, [name.strip() for name in names])
     except GeometryError as error:
         raise ValueError(str(error)) from None
 
 
 def _lines(value: list[LineIn] | None) -> list[LineIn] | None:
-    if value is None:
-        return None
-    _check_unique("line", [line.to_config() for line in value])
+    if value is not None:
+        _unique("line", [line.name for line in value])
     return value
 
 
 def _zones(value: list[ZoneIn] | None) -> list[ZoneIn] | None:
-    if value is None:
-        return None
-    _check_unique("zone", [zone.to_config() for zone in value])
+    if value is not None:
+        _unique("zone", [zone.name for zone in value])
     return value
+
+
+def _geometry(field: str, build: Callable[[], _T]) -> _T:
+    """The lines or zones checked one by one. Not while the body is parsed (that runs on the event loop, and the
+    zone check is quadratic in its corners) but when the endpoint, in a worker thread, asks for them: still a 422
+    naming the field, before any transaction opens."""
+    try:
+        return build()
+    except GeometryError as error:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("body", field), "msg": str(error), "input": None}]
+        ) from None
 
 
 def _name(value: str | None) -> str | None:
@@ -85,7 +98,8 @@ def _name(value: str | None) -> str | None:
 
 
 def _source(value: str | None) -> str | None:
-    return None if value is None else check_source(value)
+    # Only its form: whether the server may open it (media folder, addresses) is the camera service's call.
+    return None if value is None else check_source_form(value)
 
 
 class CameraCreate(BaseModel):
@@ -100,8 +114,8 @@ class CameraCreate(BaseModel):
     sample_fps: SampleFps = DEFAULT_SAMPLE_FPS
     imgsz: ImgSz | None = Field(None, description="detector input size; YOLO_IMGSZ when omitted")
     enabled: bool = True
-    lines: list[LineIn] = Field(default_factory=list)
-    zones: list[ZoneIn] = Field(default_factory=list)
+    lines: Lines = Field(default_factory=list)
+    zones: Zones = Field(default_factory=list)
     loop_video: bool = Field(False, description="video files only: start again at the end")
     realtime_pace: bool = Field(True, description="video files only: play at the video's own pace")
 
@@ -118,8 +132,8 @@ class CameraCreate(BaseModel):
             sample_fps=self.sample_fps,
             imgsz=self.imgsz,
             enabled=self.enabled,
-            lines=[line.to_config() for line in self.lines],
-            zones=[zone.to_config() for zone in self.zones],
+            lines=_geometry("lines", lambda: [line.to_config() for line in self.lines]),
+            zones=_geometry("zones", lambda: [zone.to_config() for zone in self.zones]),
             loop_video=self.loop_video,
             realtime_pace=self.realtime_pace,
         )
@@ -135,8 +149,8 @@ class CameraUpdate(BaseModel):
     sample_fps: SampleFps | None = None
     imgsz: ImgSz | None = None
     enabled: bool | None = None
-    lines: list[LineIn] | None = None
-    zones: list[ZoneIn] | None = None
+    lines: Lines | None = None
+    zones: Zones | None = None
     loop_video: bool | None = None
     realtime_pace: bool | None = None
 
@@ -146,14 +160,15 @@ class CameraUpdate(BaseModel):
     _check_zones = field_validator("zones")(_zones)
 
     def to_changes(self) -> CameraChanges:
+        lines, zones = self.lines, self.zones
         return CameraChanges(
             name=self.name,
             source_url=self.source_url,
             sample_fps=self.sample_fps,
             imgsz=self.imgsz,
             enabled=self.enabled,
-            lines=None if self.lines is None else [line.to_config() for line in self.lines],
-            zones=None if self.zones is None else [zone.to_config() for zone in self.zones],
+            lines=None if lines is None else _geometry("lines", lambda: [line.to_config() for line in lines]),
+            zones=None if zones is None else _geometry("zones", lambda: [zone.to_config() for zone in zones]),
             loop_video=self.loop_video,
             realtime_pace=self.realtime_pace,
         )
@@ -233,8 +248,8 @@ class ConnectionTestIn(BaseModel):
     @field_validator("source_url")
     @classmethod
     def _check_source(cls, value: str) -> str:
-        # A missing file is a verdict of the test (ok=false), not a malformed request.
-        return check_source(value, file_must_exist=False)
+        # Only its form: a source the server may not open is a verdict of the test (ok=false).
+        return check_source_form(value)
 
 
 class ConnectionTestOut(BaseModel):

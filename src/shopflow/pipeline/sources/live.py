@@ -194,25 +194,19 @@ class LiveSource(FrameSource):
         if address is None:
             return "the URL has no host"
         host, port = address
-        protocol = "RTSP" if self._spec.kind is SourceKind.RTSP else "HTTP"
+        # Whether anything answers on that port goes to the server's log only: told to the user, it would turn
+        # the connection test into a scanner of the network the server sits in.
         timeout = min(self._open_timeout, _MAX_PROBE_SECONDS)
         try:
             with socket.create_connection((host, port), timeout=timeout):
                 pass
-        except socket.gaierror:
-            return f"the host name {host} could not be resolved (check the address)"
-        except ConnectionRefusedError:
-            return f"connection refused on port {port} (check the port and that the camera's {protocol} service is on)"
-        except TimeoutError:
-            return (
-                f"no answer from {host}:{port} within {timeout:g} s "
-                "(check that the camera is powered on and reachable from this machine)"
-            )
-        except OSError as exc:
-            return f"{exc.strerror or type(exc).__name__} reaching {host}:{port}"
-        if self._spec.kind is SourceKind.RTSP:
-            return "the camera answered but sent no stream (check the stream path, user name and password)"
-        return "the server answered but sent no MJPEG stream (check the URL path, user name and password)"
+            log.info("%s: port %d answers but gives no stream (path or credentials?)", self._spec.for_logs, port)
+        except OSError as error:
+            log.info("%s: port %d cannot be reached (%s)", self._spec.for_logs, port, type(error).__name__)
+        return (
+            f"no video from {host}:{port}; check the address, the port, the stream path, the user name and password, "
+            "and that the camera is on"
+        )
 
     def _drop_connection(self) -> None:
         with self._capture_lock:

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.geometry import check_geometry_counts
 from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
@@ -31,12 +32,14 @@ class CameraRouting:
 
 def _lines(value: Iterable[LineConfig]) -> list[LineConfig]:
     lines = list(value)
+    check_geometry_counts(len(lines), 0)
     check_unique_names("line", [line.name for line in lines])
     return lines
 
 
 def _zones(value: Iterable[ZoneConfig]) -> list[ZoneConfig]:
     zones = list(value)
+    check_geometry_counts(0, len(zones))
     check_unique_names("zone", [zone.name for zone in zones])
     return zones
 
@@ -67,7 +70,7 @@ def _stored_lines(row: CameraRow) -> tuple[LineConfig, ...]:
 
 
 def _stored_zones(row: CameraRow) -> tuple[ZoneConfig, ...]:
-    return tuple(ZoneConfig.from_json(item) for item in row.zones or [])
+    return tuple(ZoneConfig.stored(item) for item in row.zones or [])
 
 
 def _record(row: CameraRow) -> CameraRecord:

@@ -11,12 +11,15 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from shopflow import __version__
 from shopflow.api import add_api
+from shopflow.config.files import private_dir
 from shopflow.config.settings import Settings
 from shopflow.ops.observability import init_sentry, install_observability
 from shopflow.ops.settings import OpsSettings
+from shopflow.server.hardening import install_hardening
 from shopflow.server.runtime import ServerRuntime
 from shopflow.services.context import ServerContext
 from shopflow.services.demo import ensure_demo
@@ -34,6 +37,9 @@ play the bundled sample video and are not a real store's figures.
 """
 
 
+DOCS_ASSETS_URL = "/docs-assets"
+
+
 def _engine_options(url: str) -> dict[str, Any]:
     # Without a connect timeout an unreachable PostgreSQL would hang requests and the health check.
     return {"connect_args": {"connect_timeout": 5}} if url.startswith(("postgres", "postgresql")) else {}
@@ -45,6 +51,7 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        private_dir(settings.data_dir)  # whatever lives under it is then out of other users' reach
         url = settings.resolved_database_url
         await anyio.to_thread.run_sync(migrate.upgrade, url)
         database = Database.from_url(url, **_engine_options(url))
@@ -65,15 +72,20 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
             await anyio.to_thread.run_sync(runtime.stop)
             database.dispose()
 
-    app = FastAPI(
+    # /docs and /redoc with Swagger UI and ReDoc served from the installed package: nothing from a CDN.
+    app = FastAPIOffline(
         title="ShopFlow",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
+        static_url=DOCS_ASSETS_URL,
+        # Swagger UI would otherwise send the schema to an online validator for its badge.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     init_sentry(settings)
     install_observability(app, lambda: getattr(app.state, "runtime", None), metrics=OpsSettings().metrics_enabled)
     add_api(app)
+    install_hardening(app, settings)
     mount_dashboard(app, settings)
     return app

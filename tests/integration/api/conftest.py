@@ -19,9 +19,14 @@ from shopflow.services.demo import sample_video
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 
 
-def make_settings(url: str, data_dir: Path) -> Settings:
+# TestClient's host name: the server only answers to the names in ALLOWED_HOSTS.
+TEST_HOSTS = ["testserver", "localhost"]
+
+
+def make_settings(url: str, data_dir: Path, **fields: Any) -> Settings:
     # No .env: the tests must not depend on the developer's local settings.
-    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320)  # type: ignore[call-arg]
+    values: dict[str, Any] = {"allowed_hosts": TEST_HOSTS, **fields}
+    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320, **values)  # type: ignore[call-arg]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shopflow.api.deps import SessionDep
 from shopflow.api.errors import ConflictError, InvalidInputError
+from shopflow.api.schemas.text import Name, PlainText
 from shopflow.storage.errors import ConsentRequiredError
 from shopflow.storage.repositories import StoreRepository
 from shopflow.storage.repositories.staff_registry import ConsentMethod, EmployeeProfile, StaffRegistry
@@ -39,10 +40,10 @@ PROBLEM_STATUS = {
 class EmployeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    employee_id: str = Field(min_length=1, max_length=64, description="the store's own id, unique in the store")
-    department: str = Field(default="", max_length=100)
-    position: str = Field(default="", max_length=100)
+    name: Name
+    employee_id: PlainText = Field(min_length=1, max_length=64, description="the store's own id, unique in the store")
+    department: PlainText = Field(default="", max_length=100)
+    position: PlainText = Field(default="", max_length=100)
     active: bool = True
 
 
@@ -55,15 +56,15 @@ class EmployeeUpdate(BaseModel):
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    recorded_by: str = Field(min_length=1, max_length=200, description="who recorded the consent")
-    text_version: str = Field(min_length=1, max_length=50, description="version of the consent text agreed to")
+    recorded_by: PlainText = Field(min_length=1, max_length=200, description="who recorded the consent")
+    text_version: PlainText = Field(min_length=1, max_length=50, description="version of the consent text agreed to")
     method: ConsentMethod = Field(description="face (face recognition) or no_biometrics (uniform and zones only)")
 
 
 class ActorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str = Field(min_length=1, max_length=200, description="who asks, for the audit log")
+    actor: PlainText = Field(min_length=1, max_length=200, description="who asks, for the audit log")
 
 
 class ConsentOut(BaseModel):

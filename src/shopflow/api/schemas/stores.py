@@ -7,11 +7,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.api.schemas.text import Name
 from shopflow.storage.records import DEFAULT_TIMEZONE, validate_opening_hours
 from shopflow.storage.repositories.stores import validate_timezone
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Name = Field(min_length=1, max_length=200)
 
 
 class DayHours(BaseModel):
@@ -47,7 +47,7 @@ def _name(value: str | None) -> str | None:
 class StoreCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Name
+    name: Name
     timezone: str = Field(DEFAULT_TIMEZONE, examples=["America/Sao_Paulo"], description="IANA time zone name")
     opening_hours: dict[Weekday, DayHours] = Field(
         default_factory=dict,
@@ -65,7 +65,7 @@ class StoreUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     timezone: str | None = None
     opening_hours: dict[Weekday, DayHours] | None = None
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopflow.domain.text import check_plain_text
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import OrganisationRow, StoreRow
 from shopflow.storage.records import DEFAULT_TIMEZONE, OrganisationRecord, StoreRecord, validate_opening_hours
@@ -19,14 +21,24 @@ def validate_timezone(name: str) -> str:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'") from error
+    if name not in _iana_zones():  # a file of the zone folder that is not a zone name ("localtime", "posixrules")
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'")
     return name
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _name(value: str, what: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError(f"a {what} needs a name")
-    return value
+    try:
+        return check_plain_text(value)  # the dashboard's door too: PostgreSQL refuses NUL, exports control codes
+    except ValueError as error:
+        raise ValueError(f"a {what}'s name {error}") from None
 
 
 def _organisation(row: OrganisationRow) -> OrganisationRecord:

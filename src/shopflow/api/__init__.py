@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from shopflow.api.errors import install_error_handlers
+from shopflow.api.openapi import install_openapi
 from shopflow.api.routers import analytics, cameras, employees, events, health, realtime, stores
 
 
@@ -14,6 +15,7 @@ def add_api(app: FastAPI) -> None:
     routers = (health, stores, cameras, employees, events, realtime, analytics)
     for router in (module.router for module in routers):
         app.include_router(router)
+    install_openapi(app)
 
 
 __all__ = ["add_api"]

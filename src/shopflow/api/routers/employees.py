@@ -10,12 +10,13 @@ from datetime import datetime
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, File, UploadFile
+from fastapi import APIRouter, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopflow.api.deps import SessionDep
 from shopflow.api.errors import ConflictError, InvalidInputError
+from shopflow.api.params import EmployeeIdPath, StoreIdPath
 from shopflow.api.schemas.text import Name, PlainText
 from shopflow.storage.errors import ConsentRequiredError
 from shopflow.storage.repositories import StoreRepository
@@ -113,8 +114,13 @@ def face_embedder() -> FaceEmbedder:
     return DlibFaceEmbedder()
 
 
-@router.post("/api/stores/{store_id}/employees", status_code=201, response_model=EmployeeOut)
-def create_employee(store_id: int, body: EmployeeIn, session: SessionDep) -> EmployeeOut:
+@router.post(
+    "/api/stores/{store_id}/employees",
+    status_code=201,
+    response_model=EmployeeOut,
+    responses={409: {"description": "the store already has an employee with this employee_id"}},
+)
+def create_employee(store_id: StoreIdPath, body: EmployeeIn, session: SessionDep) -> EmployeeOut:
     StoreRepository(session).get(store_id)
     try:
         profile = StaffRegistry(session).create(
@@ -131,18 +137,18 @@ def create_employee(store_id: int, body: EmployeeIn, session: SessionDep) -> Emp
 
 
 @router.get("/api/stores/{store_id}/employees", response_model=list[EmployeeOut])
-def list_employees(store_id: int, session: SessionDep) -> list[EmployeeOut]:
+def list_employees(store_id: StoreIdPath, session: SessionDep) -> list[EmployeeOut]:
     StoreRepository(session).get(store_id)
     return [EmployeeOut.of(profile) for profile in StaffRegistry(session).list_by_store(store_id)]
 
 
 @router.patch("/api/employees/{employee_id}", response_model=EmployeeOut)
-def update_employee(employee_id: int, body: EmployeeUpdate, session: SessionDep) -> EmployeeOut:
+def update_employee(employee_id: EmployeeIdPath, body: EmployeeUpdate, session: SessionDep) -> EmployeeOut:
     return EmployeeOut.of(StaffRegistry(session).set_active(employee_id, body.active))
 
 
 @router.post("/api/employees/{employee_id}/consent", response_model=EmployeeOut)
-def record_consent(employee_id: int, body: ConsentIn, session: SessionDep) -> EmployeeOut:
+def record_consent(employee_id: EmployeeIdPath, body: ConsentIn, session: SessionDep) -> EmployeeOut:
     try:
         profile = StaffRegistry(session).record_consent(
             employee_id, recorded_by=body.recorded_by, text_version=body.text_version, method=body.method
@@ -152,11 +158,21 @@ def record_consent(employee_id: int, body: ConsentIn, session: SessionDep) -> Em
     return EmployeeOut.of(profile)
 
 
-@router.post("/api/employees/{employee_id}/faces", response_model=EmployeeOut, status_code=201)
+@router.post(
+    "/api/employees/{employee_id}/faces",
+    response_model=EmployeeOut,
+    status_code=201,
+    responses={
+        409: {"description": "no consent to face recognition, or already five photos"},
+        413: {"description": "the photo is too large"},
+        415: {"description": "not a JPEG or PNG image"},
+        422: {"description": "no face, several faces, or a face too small or blurred"},
+    },
+)
 def enrol_face(
-    employee_id: int,
+    employee_id: EmployeeIdPath,
     photo: Annotated[UploadFile, File(description="a JPEG or PNG photo with the employee's face alone")],
-    actor: str,
+    actor: Annotated[PlainText, Query(min_length=1, max_length=200, description="who enrols, for the audit log")],
     session: SessionDep,
 ) -> EmployeeOut | JSONResponse:
     registry = StaffRegistry(session)
@@ -183,6 +199,6 @@ def enrol_face(
 
 
 @router.post("/api/employees/{employee_id}/erase", response_model=EmployeeOut)
-def erase_employee(employee_id: int, body: ActorIn, session: SessionDep) -> EmployeeOut:
+def erase_employee(employee_id: EmployeeIdPath, body: ActorIn, session: SessionDep) -> EmployeeOut:
     """LGPD erasure: deletes the face embeddings, blanks the personal fields, and records it in the audit log."""
     return EmployeeOut.of(StaffRegistry(session).erase(employee_id, actor=body.actor))

@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.websockets import WebSocketState
 
 from shopflow.api.deps import RuntimeDep
+from shopflow.api.params import MAX_ID
 from shopflow.services.context import ServerContext
 from shopflow.services.realtime import Message, counts_message
 from shopflow.storage.db import Database
@@ -93,7 +94,8 @@ def _counts(
 def _store_id(raw: str | None) -> int | None:
     if raw is None or not raw.strip().isdigit():
         return None
-    return int(raw)
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None  # no store has a larger id; the database would refuse it
 
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:

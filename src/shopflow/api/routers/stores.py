@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from fastapi import APIRouter, status
 
 from shopflow.api.deps import SessionDep
+from shopflow.api.params import StoreIdPath
 from shopflow.api.schemas.stores import DayHours, StoreCreate, StoreOut, StoreUpdate, Weekday
 from shopflow.storage.repositories import StoreRepository
 
@@ -38,12 +39,12 @@ def create_store(body: StoreCreate, session: SessionDep) -> StoreOut:
 
 
 @router.get("/{store_id}", response_model=StoreOut)
-def get_store(store_id: int, session: SessionDep) -> StoreOut:
+def get_store(store_id: StoreIdPath, session: SessionDep) -> StoreOut:
     return _out(StoreRepository(session).get(store_id))
 
 
 @router.patch("/{store_id}", response_model=StoreOut)
-def update_store(store_id: int, body: StoreUpdate, session: SessionDep) -> StoreOut:
+def update_store(store_id: StoreIdPath, body: StoreUpdate, session: SessionDep) -> StoreOut:
     hours = None if body.opening_hours is None else _hours(body.opening_hours)
     record = StoreRepository(session).update(store_id, name=body.name, timezone=body.timezone, opening_hours=hours)
     return _out(record)

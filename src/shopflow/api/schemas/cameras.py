@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.api.params import Id
 from shopflow.api.schemas.text import Name, PlainText, ShortName
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import GeometryError
@@ -92,7 +93,7 @@ def _source(value: str | None) -> str | None:
 class CameraCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    store_id: int
+    store_id: Id
     name: Name
     source_url: PlainText = Field(
         description="rtsp://user:password@host:554/stream, http(s):// MJPEG, a webcam index, or a video file path",

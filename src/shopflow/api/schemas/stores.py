@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.api.params import Id
 from shopflow.api.schemas.text import Name
 from shopflow.storage.records import DEFAULT_TIMEZONE, validate_opening_hours
 from shopflow.storage.repositories.stores import validate_timezone
@@ -53,7 +54,7 @@ class StoreCreate(BaseModel):
         default_factory=dict,
         description='e.g. {"mon": {"open": "09:00", "close": "18:00"}}; a missing weekday is a closed day',
     )
-    organisation_id: int | None = Field(None, description="omit to create the store with an organisation of its own")
+    organisation_id: Id | None = Field(None, description="omit to create the store with an organisation of its own")
 
     _check_name = field_validator("name")(_name)
     _check_timezone = field_validator("timezone")(_timezone)

@@ -17,12 +17,14 @@ from shopflow.storage.records import DEFAULT_TIMEZONE, OrganisationRecord, Store
 
 def validate_timezone(name: str) -> str:
     """`name` if it is an IANA zone (e.g. America/Sao_Paulo); local days and opening hours depend on it."""
+    # Looked up in the list first: ZoneInfo opens a file named after any string (a 1000-character name failed with
+    # "file name too long"), and the zone folder holds files that are not zones ("posixrules").
+    if name not in _iana_zones():
+        raise ValueError(f"unknown time zone {name[:80]!r}; use an IANA name such as 'America/Sao_Paulo'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'") from error
-    if name not in _iana_zones():  # a file of the zone folder that is not a zone name ("localtime", "posixrules")
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'")
     return name
 
 

@@ -72,7 +72,8 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
             await anyio.to_thread.run_sync(runtime.stop)
             database.dispose()
 
-    # /docs and /redoc with Swagger UI and ReDoc served from the installed package: nothing from a CDN.
+    # /docs with Swagger UI served from the installed package: nothing from a CDN. No ReDoc: its bundle loads its
+    # logo from the vendor's CDN.
     app = FastAPIOffline(
         title="ShopFlow",
         version=__version__,
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         lifespan=lifespan,
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
         static_url=DOCS_ASSETS_URL,
+        redoc_url=None,
         # Swagger UI would otherwise send the schema to an online validator for its badge.
         swagger_ui_parameters={"validatorUrl": None},
     )

@@ -31,7 +31,6 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "img-src 'self' data: blob:",
         "font-src 'self' data:",
         "connect-src 'self'",
-        "worker-src 'self' blob:",  # ReDoc renders in a blob: worker
         "frame-ancestors 'none'",
         "base-uri 'self'",
         "form-action 'self'",

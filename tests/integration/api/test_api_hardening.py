@@ -114,9 +114,8 @@ def test_a_method_an_api_path_does_not_serve_is_405(client: TestClient, method: 
     assert method in response.json()["detail"]
 
 
-@pytest.mark.parametrize("page", ["/docs", "/redoc"])
-def test_the_api_docs_load_nothing_from_another_host(client: TestClient, page: str) -> None:
-    response = client.get(page)
+def test_the_api_docs_load_nothing_from_another_host(client: TestClient) -> None:
+    response = client.get("/docs")
     assert response.status_code == 200
     assert re.findall(r"https?://[^\s\"'<>)]+", response.text) == []
     assets = re.findall(r"(?:src|href)=\"([^\"]+)\"", response.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import logging
+import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -18,6 +19,7 @@ from rich.table import Table
 
 from shopflow import __version__
 from shopflow.analysis.report import AnalysisReport
+from shopflow.config.files import PRIVATE_UMASK
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
 from shopflow.domain.geometry import GeometryError
@@ -73,6 +75,8 @@ def load_ops_settings() -> None:
 def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what the engine does.")] = False,
 ) -> None:
+    # Every file ShopFlow writes (database, WAL, backups, models, sessions) is its user's alone.
+    os.umask(PRIVATE_UMASK)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -362,6 +366,18 @@ def _check_port_free(host: str, port: int) -> None:
             raise CliError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
+def _refuse_insecure_production(settings: Settings, host: str) -> None:
+    from shopflow.ops.config_check import production_problems
+
+    if settings.shopflow_env != "production":
+        return
+    problems = production_problems(settings, host)
+    if problems:
+        key, message = problems[0]
+        more = f" (and {len(problems) - 1} more: run `shopflow config check`)" if len(problems) > 1 else ""
+        raise CliError(f"SHOPFLOW_ENV=production refuses to start: {key} {message}{more}")
+
+
 @app.command()
 def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Also run the demo camera on the bundled sample video.")] = False,
@@ -379,6 +395,7 @@ def serve(
         load_ops_settings()
         host = host or settings.api_host
         port = port or settings.api_port
+        _refuse_insecure_production(settings, host)
         _check_port_free(host, port)
         # Builds the INT8 copy now, on first start, rather than when the first camera starts.
         backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir)
@@ -402,6 +419,11 @@ def serve(
         workers=1,
         log_level="info",
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
+        server_header=False,  # no "server: uvicorn" banner for a scanner to match
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        ssl_certfile=settings.tls_cert_file,
+        ssl_keyfile=settings.tls_key_file,
         **log_options,
     )
 

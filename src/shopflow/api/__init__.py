@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from shopflow.api.errors import install_error_handlers
+from shopflow.api.openapi import install_openapi
 from shopflow.api.routers import analytics, api_keys, auth, cameras, employees, events, health, realtime, stores, users
 
 
@@ -15,6 +16,7 @@ def add_api(app: FastAPI) -> None:
     for router in (module.router for module in routers):
         app.include_router(router)
     app.include_router(auth.signed_in)
+    install_openapi(app)
 
 
 __all__ = ["add_api"]

@@ -121,8 +121,17 @@ async def _already_exists(_request: Request, error: Exception) -> JSONResponse:
     return _error(409, str(error))
 
 
+# FastAPI and Starlette answer 400 to a body they cannot even take apart (not UTF-8, broken multipart); a body
+# that is not JSON is a 422 already, so these are too, with what to send instead.
+BODY_HELP = "send JSON in UTF-8 (Content-Type: application/json), or a multipart form where a file is asked for"
+
+
 async def _http_error(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
+    if error.status_code == 400:
+        reason = str(error.detail).rstrip(".").lower() if isinstance(error.detail, str) else "it is malformed"
+        message = f"cannot be read ({reason}): {BODY_HELP}"
+        return _error(422, f"body: {message}", errors=[{"field": "body", "message": message}])
     detail = error.detail if isinstance(error.detail, str) else "request failed"
     return JSONResponse(status_code=error.status_code, content={"detail": detail}, headers=error.headers)
 

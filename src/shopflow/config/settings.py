@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import secrets
+import socket
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from limits import parse_many
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +31,42 @@ def check_rate_limit(value: str) -> str:
     if len(items) != 1 or items[0].amount < 1:
         raise ValueError(f"expected one rate limit such as '5/15minutes' or '600/minute', got {value!r}")
     return value.strip()
+
+
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+# A comma-separated list in the environment (`a.example,b.example`), not JSON.
+CommaList = Annotated[list[str], NoDecode]
+
+
+def default_allowed_hosts() -> list[str]:
+    """The names a browser on this machine uses for it: loopback, and the machine's own host name."""
+    hostname = socket.gethostname().strip().lower()
+    names = [*LOOPBACK_HOSTS]
+    if hostname and hostname not in names:
+        names += [hostname, f"{hostname}.local"] if "." not in hostname else [hostname]
+    return names
+
+
+def _host_pattern(value: str) -> str:
+    # Starlette compares the Host header with its brackets: an IPv6 address is written [::1] there.
+    text = value.strip().lower()
+    try:
+        if ipaddress.ip_address(text).version == 6:
+            return f"[{text}]"
+    except ValueError:
+        pass
+    if text != "*" and ("*" in text[1:] or (text.startswith("*") and not text.startswith("*."))):
+        raise ValueError(f"{value!r}: a wildcard is only allowed as a whole first label, like *.example.com")
+    return text
+
+
+def _items(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    if isinstance(value, list | tuple):
+        return [str(item).strip() for item in value if str(item).strip()]
+    raise ValueError("must be a comma-separated list")
 
 
 class Settings(BaseSettings):
@@ -72,6 +110,40 @@ class Settings(BaseSettings):
     camera_allow_link_local: bool = False
     # Larger request bodies are refused (413) before they are read; face photo uploads have their own limit.
     max_request_bytes: int = Field(1024 * 1024, ge=1024)
+    # `production` refuses to start on insecure settings (ops/config_check.py says which); `development` warns.
+    shopflow_env: Literal["development", "production"] = "development"
+    # Host names this server answers to; any other Host header gets a 400 (DNS rebinding). Empty: loopback and
+    # this machine's host name. `*.example.com` allows subdomains, `*` anything.
+    allowed_hosts: CommaList = Field(default_factory=default_allowed_hosts)
+    # Web origins (scheme://host[:port]) whose pages may call the API from a browser; empty: none (no CORS).
+    cors_origins: CommaList = Field(default_factory=list)
+    # A reverse proxy in front terminates HTTPS: HSTS is sent and listening beyond loopback is not refused.
+    behind_https_proxy: bool = False
+    # Addresses whose X-Forwarded-For/-Proto headers are believed (uvicorn's forwarded_allow_ips); `*` any.
+    forwarded_allow_ips: str = "127.0.0.1"
+    # Serve HTTPS directly with this certificate chain and private key (PEM files).
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+
+    @field_validator("tls_cert_file", "tls_key_file", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> list[str]:
+        hosts = _items(value)
+        return [_host_pattern(host) for host in hosts] if hosts else default_allowed_hosts()
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> list[str]:
+        origins = [origin.rstrip("/") for origin in _items(value)]
+        for origin in origins:
+            if origin != "*" and not origin.startswith(("http://", "https://")):
+                raise ValueError(f"{origin!r} is not a web origin: write it as https://host[:port]")
+        return origins
 
     @field_validator("yolo_imgsz")
     @classmethod
@@ -92,6 +164,17 @@ class Settings(BaseSettings):
         if value and not value.startswith(REDIS_SCHEMES):
             raise ValueError(f"REDIS_URL must start with one of {', '.join(REDIS_SCHEMES)} (or be empty)")
         return value
+
+    @model_validator(mode="after")
+    def _tls_pair(self) -> Settings:
+        if (self.tls_cert_file is None) != (self.tls_key_file is None):
+            raise ValueError("TLS_CERT_FILE and TLS_KEY_FILE go together: set both, or neither")
+        return self
+
+    @property
+    def serves_https(self) -> bool:
+        """Browsers reach this server over HTTPS: its own certificate, or a proxy in front."""
+        return self.tls_cert_file is not None or self.behind_https_proxy
 
     @property
     def resolved_database_url(self) -> str:

@@ -8,6 +8,7 @@ credential-like query values. User names go too: on many cameras the user name i
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote_plus
 
 REDACTED = "***"
 
@@ -21,11 +22,24 @@ AUTHORITY = re.compile(
     r"(?P<rest>[/?#].*)?$",
     re.DOTALL,
 )
-# Vendors put tokens in the query as often as in the userinfo.
-_SECRET_PARAM = re.compile(
-    r"(?P<name>[?&;](?:password|passwd|pass|pwd|token|access_token|key|api_key|apikey|secret|auth)=)[^&#;]*",
+# Vendors put credentials in the query as often as in the userinfo, under any name: `password`, `pwd`, `pw`,
+# `psw`, D-Link's `loginpas`, `user_pwd`, `token`, `auth`, `api_key`, AWS's `X-Amz-Signature`... A parameter is
+# hidden when its name looks like any of these (a part of it, any case); a user name alone stays visible.
+_QUERY_PARAM = re.compile(r"(?P<lead>[?&;](?P<name>[^=&#;?]*)=)(?P<value>[^&#;]*)")
+_CREDENTIAL_NAME = re.compile(
+    r"pas|pwd|psw|(?:^|[\W_])pw(?:[\W_]|$)|token|auth|secret|key|sig|credential|session|cookie|otp|hash|"
+    r"(?:^|[\W_])sid(?:[\W_]|$)",
     re.IGNORECASE,
 )
+
+
+def is_credential_name(name: str) -> bool:
+    """Whether a query parameter called `name` (URL-encoded or not) is taken for a credential."""
+    return _CREDENTIAL_NAME.search(unquote_plus(name)) is not None
+
+
+def _redact_param(match: re.Match[str]) -> str:
+    return f"{match['lead']}{REDACTED}" if is_credential_name(match["name"]) else match[0]
 
 
 def redact_url(url: str) -> str:
@@ -41,4 +55,4 @@ def redact_url(url: str) -> str:
             # Not a URL we can take apart (a bad port): hide everything up to the last '@'.
             rest = f"{REDACTED}@{rest.rpartition('@')[2]}"
         url = f"{match['scheme']}://{rest}"
-    return _SECRET_PARAM.sub(rf"\g<name>{REDACTED}", url)
+    return _QUERY_PARAM.sub(_redact_param, url)

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from shopflow import __version__
+from shopflow.config.files import private_dir
 from shopflow.ops import crypto, dumps
 from shopflow.ops.settings import BACKUP_TYPES, BackupType
 from shopflow.vision.model_files import file_sha256
@@ -100,7 +101,7 @@ def create_backup(
         raise BackupError(f"unknown backup type {kind!r}; choose one of {', '.join(BACKUP_TYPES)}")
     started = datetime.now(UTC)
     clock = _monotonic()
-    target_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(target_dir)
     final = target_dir / archive_name(kind, started, encrypted=key is not None)
     with tempfile.TemporaryDirectory(prefix=".shopflow-backup-", dir=target_dir) as scratch:
         workdir = Path(scratch)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
@@ -52,6 +53,17 @@ class ExportFile:
     content: bytes
 
 
+# A text cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets (OWASP "CSV
+# injection"): a store named `=HYPERLINK(...)` must stay a name.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(text: str) -> str:
+    """A text cell as a spreadsheet shows it: never a formula, and without the control characters XLSX refuses."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    return f"'{text}" if text.startswith(FORMULA_TRIGGERS) else text
+
+
 def slug(text: str) -> str:
     """An ASCII piece of a filename: "Loja Centro – São Paulo" -> "loja-centro-sao-paulo"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
@@ -83,9 +95,12 @@ def hourly_csv(series: HourlySeries, lang: Lang) -> bytes:
     """The series as CSV bytes (see the module docstring for the dialect)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";" if lang == "pt-BR" else ",", lineterminator="\r\n")
-    writer.writerow(_headers(lang))
+    writer.writerow([safe_text(header) for header in _headers(lang)])
     for point in series.points:
-        row: list[str] = [point.start.isoformat(), format_date(point.start.date(), lang), format_time(point.start)]
+        row: list[str] = [
+            safe_text(text)
+            for text in (point.start.isoformat(), format_date(point.start.date(), lang), format_time(point.start))
+        ]
         for _, attribute in COUNT_COLUMNS:
             value = _value(point.counts, attribute)
             row.append(format_plain_number(value, lang, 1) if isinstance(value, float) or value is None else str(value))
@@ -100,7 +115,7 @@ def hourly_xlsx(series: HourlySeries, lang: Lang) -> bytes:
     assert sheet is not None  # a new Workbook always has its first sheet
     sheet.title = label(lang, "hourly_sheet")
     date_format = "dd/mm/yyyy" if lang == "pt-BR" else "yyyy-mm-dd"
-    sheet.append(_headers(lang))
+    sheet.append([safe_text(header) for header in _headers(lang)])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for point in series.points:
@@ -131,7 +146,7 @@ def hourly_xlsx(series: HourlySeries, lang: Lang) -> bytes:
     ]
     rows.extend((label(lang, key), _cell(series.totals, attribute)) for key, attribute in COUNT_COLUMNS)
     for name, content in rows:
-        summary.append([name, content])
+        summary.append([safe_text(name), safe_text(content) if isinstance(content, str) else content])
     for cell in summary["A"]:
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 28

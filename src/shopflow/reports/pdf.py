@@ -201,7 +201,8 @@ def render_daily_report(data: DailyReportData, lang: Lang) -> bytes:
     }
     with (
         _DRAWING,
-        rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
+        # parse_math off: a store called "Loja $$" is a name, not a mathtext formula (which failed to draw).
+        rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}),
         PdfPages(buffer, metadata=metadata) as pdf,
     ):
         page = Figure(figsize=A4_PORTRAIT)

@@ -11,13 +11,16 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from shopflow import __version__
 from shopflow.api import add_api
 from shopflow.api.body_limit import BodySizeLimit
+from shopflow.config.files import private_dir
 from shopflow.config.settings import Settings
 from shopflow.ops.observability import init_sentry, install_observability
 from shopflow.ops.settings import OpsSettings
+from shopflow.server.hardening import install_hardening
 from shopflow.server.runtime import ServerRuntime
 from shopflow.services.accounts import accounts_for, setup_token
 from shopflow.services.context import ServerContext
@@ -34,6 +37,9 @@ Errors answer `{"detail": "what is wrong and how to fix it"}`. Times are UTC (IS
 are only ever shown with their credentials replaced by `***`. The demo store and camera (`is_demo: true`)
 play the bundled sample video and are not a real store's figures.
 """
+
+
+DOCS_ASSETS_URL = "/docs-assets"
 
 
 def _engine_options(url: str) -> dict[str, Any]:
@@ -61,6 +67,7 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        private_dir(settings.data_dir)  # whatever lives under it is then out of other users' reach
         url = settings.resolved_database_url
         await anyio.to_thread.run_sync(migrate.upgrade, url)
         database = Database.from_url(url, **_engine_options(url))
@@ -82,12 +89,18 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
             await anyio.to_thread.run_sync(runtime.stop)
             database.dispose()
 
-    app = FastAPI(
+    # /docs with Swagger UI served from the installed package: nothing from a CDN. No ReDoc: its bundle loads its
+    # logo from the vendor's CDN.
+    app = FastAPIOffline(
         title="ShopFlow",
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
         debug=False,  # never a traceback in an answer, whatever API_DEBUG says
+        static_url=DOCS_ASSETS_URL,
+        redoc_url=None,
+        # Swagger UI would otherwise send the schema to an online validator for its badge.
+        swagger_ui_parameters={"validatorUrl": None},
     )
     init_sentry(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
@@ -97,5 +110,6 @@ def create_app(settings: Settings, *, start_pipeline: bool = True, demo: bool = 
         app, lambda: getattr(app.state, "runtime", None), metrics=ops.metrics_enabled, metrics_token=token or None
     )
     add_api(app)
+    install_hardening(app, settings)
     mount_dashboard(app, settings)
     return app

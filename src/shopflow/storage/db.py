@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from shopflow.config.files import private_dir, private_file
 from shopflow.storage import tenancy
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,9 @@ def create_db_engine(url: str, **engine_kwargs: Any) -> Engine:
         # An in-memory database lives in one connection: share it, or every checkout sees an empty database.
         engine = create_engine(parsed, connect_args=connect_args, poolclass=StaticPool, **engine_kwargs)
     else:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.parent.exists():
+            private_dir(path.parent)
+        private_file(path)
         engine = create_engine(parsed, connect_args=connect_args, **engine_kwargs)
     _configure_sqlite(engine, wal=path is not None)
     return engine

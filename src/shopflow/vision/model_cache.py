@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from shopflow.config.files import private_dir
 from shopflow.vision.model_files import ModelError, file_sha256
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def ensure_derived_model(source: Path, destination: Path, *, recipe: str, build:
     source_sha256 = file_sha256(source)
     if cached_model_valid(destination, source_sha256=source_sha256, recipe=recipe):
         return destination
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(destination.parent)
     # Built aside and moved into place: a crash or a second process never leaves a half-written model in use.
     draft = destination.with_name(f".{destination.name}.{os.getpid()}.tmp")
     try:

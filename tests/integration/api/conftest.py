@@ -22,9 +22,14 @@ from shopflow.storage.records import SessionKind
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 
 
+# TestClient's host name: the server only answers to the names in ALLOWED_HOSTS.
+TEST_HOSTS = ["testserver", "localhost"]
+
+
 def make_settings(url: str, data_dir: Path, **fields: Any) -> Settings:
     # No .env: the tests must not depend on the developer's local settings.
-    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320, **fields)  # type: ignore[call-arg]
+    values: dict[str, Any] = {"allowed_hosts": TEST_HOSTS, **fields}
+    return Settings(_env_file=None, database_url=url, data_dir=data_dir, yolo_imgsz=320, **values)  # type: ignore[call-arg]
 
 
 def put_in_media(settings: Settings, video: Path) -> Path:

@@ -65,6 +65,11 @@ BAD_STORES = [
     ),
     ("missing close", {"opening_hours": {"mon": {"open": "09:00"}}}, "opening_hours.mon.close", "required"),
     ("blank name", {"name": "   "}, "name", "blank"),
+    ("NUL in the name", {"name": "Loja\u0000Centro"}, "name", "control characters"),
+    ("control character in the name", {"name": "Loja\u0007"}, "name", "control characters"),
+    ("new line in the name", {"name": "Loja\nCentro"}, "name", "control characters"),
+    ("not an IANA zone", {"timezone": "posixrules"}, "timezone", "unknown time zone"),
+    ("a path as the zone", {"timezone": "../../etc/passwd"}, "timezone", "unknown time zone"),
     ("unknown field", {"colour": "red"}, "colour", "not permitted"),
 ]
 

@@ -140,6 +140,8 @@ def test_serve_runs_the_demo_and_stops_cleanly(tmp_path: Path) -> None:
         assert demo["is_demo"] is True and demo["status"]["running"] is True
         snapshot = api.get(f"/api/cameras/{demo['id']}/snapshot.jpg", timeout=10)
         assert snapshot.content[:3] == b"\xff\xd8\xff"
+        assert "server" not in snapshot.headers  # no banner naming the web server for a scanner
+        assert snapshot.headers["x-content-type-options"] == "nosniff"
     finally:
         server.send_signal(signal.SIGINT)
         output, _ = server.communicate(timeout=30)

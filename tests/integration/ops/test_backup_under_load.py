@@ -98,7 +98,9 @@ def test_restore_drill_on_a_live_server(empty_url: str, tmp_path: Path, request:
     """docs/operations.md's drill: back up the running server, destroy its database, restore, verify."""
     data_dir = tmp_path / "data"
     env = {"DATABASE_URL": empty_url, "DATA_DIR": str(data_dir), "BACKUP_DIR": str(tmp_path / "backups")}
-    settings = Settings(_env_file=None, database_url=empty_url, data_dir=data_dir, yolo_imgsz=320)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=empty_url, data_dir=data_dir, yolo_imgsz=320, allowed_hosts=["testserver"]
+    )
     runner = CliRunner()
     with TestClient(create_app(settings, start_pipeline=False)) as client:
         token = owner_token(client)

@@ -24,7 +24,14 @@ log = logging.getLogger("shopflow.tests.observability")
 
 def make_settings(tmp_path: Path, **fields: object) -> Settings:
     url = f"sqlite:///{tmp_path / 'data' / 'shopflow.db'}"
-    return Settings(_env_file=None, database_url=url, data_dir=tmp_path / "data", yolo_imgsz=320, **fields)  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=url,
+        data_dir=tmp_path / "data",
+        yolo_imgsz=320,
+        allowed_hosts=["testserver"],
+        **fields,
+    )
 
 
 def with_test_routes(settings: Settings) -> TestClient:

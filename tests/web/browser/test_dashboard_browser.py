@@ -126,7 +126,12 @@ def outside_requests() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def page(browser: Browser, server: str, outside_requests: list[str]) -> Iterator[Page]:
+def csp_violations() -> list[str]:
+    return []
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser, server: str, outside_requests: list[str], csp_violations: list[str]) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="pt-BR")
     server_host = urlsplit(server).netloc
 
@@ -140,15 +145,21 @@ def page(browser: Browser, server: str, outside_requests: list[str]) -> Iterator
     context.on("request", lambda request: check(request.url))
     opened = context.new_page()
     opened.on("websocket", lambda socket_: check(socket_.url))
+    # Chromium reports what the Content-Security-Policy blocked (a script, a style, the websocket) on the console.
+    opened.on(
+        "console",
+        lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
+    )
     opened.set_default_timeout(15_000)
     yield opened
     context.close()
 
 
 @pytest.fixture(autouse=True)
-def only_the_server(outside_requests: list[str]) -> Iterator[None]:
+def only_the_server(outside_requests: list[str], csp_violations: list[str]) -> Iterator[None]:
     yield
     assert outside_requests == [], "the page asked another host than the server"
+    assert csp_violations == [], "the Content-Security-Policy blocked part of the page"
 
 
 def live_picture_loaded(page: Page, camera_id: int) -> bool:
@@ -342,6 +353,13 @@ def test_switch_the_language(page: Page, server: str) -> None:
     page.get_by_role("button", name="PT").click()
     page.get_by_text("Análises").first.wait_for()
     wait_for(lambda: page.evaluate("document.documentElement.lang") == "pt-BR", 10, "the page's lang to be pt-BR")
+
+
+def test_the_api_docs_work_from_local_assets(page: Page, server: str) -> None:
+    response = page.goto(server + "/docs")
+    assert response is not None and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.get_by_text("/api/stores/{store_id}").first.wait_for()
+    shot(page, "12-api-docs")
 
 
 @pytest.mark.parametrize(("width", "height"), [(768, 1024), (1024, 768)])

@@ -43,6 +43,23 @@ async def test_store_name_timezone_and_opening_hours_are_saved(user: User, datab
     )
 
 
+async def test_any_zone_the_api_accepts_can_be_shown_and_kept(user: User, database: Database) -> None:
+    add_user(database)
+    store = add_store(database, timezone="UTC")
+    with database.session() as session:  # a zone outside the list the page offers, as the API may store
+        StoreRepository(session).update(store.id, timezone="Etc/GMT+3")
+    await sign_in(user)
+    await user.open("/settings")
+    zone = _element(user, "store-timezone")
+    assert isinstance(zone, ui.select)
+    assert zone.value == "Etc/GMT+3"
+    zone.set_value("UTC")
+    user.find(marker="save-store").click()
+    await user.should_see("Salvo.", retries=RETRIES)
+    with database.session() as session:
+        assert StoreRepository(session).get(store.id).timezone == "UTC"
+
+
 async def test_the_owner_creates_a_user_with_a_role(user: User, database: Database) -> None:
     add_user(database)
     add_store(database)

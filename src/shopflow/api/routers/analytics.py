@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -17,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shopflow.api.deps import DatabaseDep, LiveHubDep, RuntimeDep
 from shopflow.api.errors import InvalidInputError, UnavailableError
+from shopflow.api.params import DATE_RANGE, MAX_ID, Day
 from shopflow.api.schemas.analytics import (
     AnalyticsHealthOut,
     ComparisonOut,
@@ -45,7 +45,9 @@ NO_STORE = {"Cache-Control": "no-store"}  # figures change as events arrive
 
 
 def readable_store(
-    session: SessionDep, caller: CallerDep, store_id: Annotated[int, Query(description="the store")]
+    session: SessionDep,
+    caller: CallerDep,
+    store_id: Annotated[int, Query(ge=1, le=MAX_ID, description="the store")],
 ) -> int:
     """The store's id, once the caller may see its figures (a store they may not see is a 404)."""
     require_store(session, caller, store_id)
@@ -53,9 +55,9 @@ def readable_store(
 
 
 StoreId = Annotated[int, Depends(readable_store)]
-CameraId = Annotated[int | None, Query(description="only this camera of the store")]
-Since = Annotated[date, Query(description="first local day (YYYY-MM-DD), inclusive")]
-Until = Annotated[date, Query(description="last local day (YYYY-MM-DD), inclusive")]
+CameraId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this camera of the store")]
+Since = Annotated[Day, Query(description=f"first local day (YYYY-MM-DD), inclusive; {DATE_RANGE}")]
+Until = Annotated[Day, Query(description=f"last local day (YYYY-MM-DD), inclusive; {DATE_RANGE}")]
 LangQuery = Annotated[Lang, Query(description="labels and number format: pt-BR (default) or en")]
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {404: {"description": "unknown store, or a camera that is not the store's"}}
@@ -94,7 +96,9 @@ def _download(export: ExportFile) -> Response:
 def analytics_health(
     database: DatabaseDep,
     response: Response,
-    store_id: Annotated[int | None, Query(description="this store's rollups; default any store's")] = None,
+    store_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="this store's rollups; default any store's")
+    ] = None,
 ) -> AnalyticsHealthOut:
     """Whether the analytics store answers, how fast, and when its rollups last changed."""
     try:
@@ -157,7 +161,7 @@ def compare(
     until: Until,
     camera_id: CameraId = None,
     against: Annotated[
-        date | None, Query(description="first day of the period to compare with; default: the one just before")
+        Day | None, Query(description="first day of the period to compare with; default: the one just before")
     ] = None,
 ) -> ComparisonOut:
     """since..until against a period of the same length: each figure with its change in percent."""
@@ -176,9 +180,9 @@ def heatmap_png(
     runtime: RuntimeDep,
     hub: LiveHubDep,
     store_id: StoreId,
-    camera_id: Annotated[int, Query(description="the camera whose view to draw")],
-    since: Annotated[date | None, Query(description="first local day; default today")] = None,
-    until: Annotated[date | None, Query(description="last local day; default `since`")] = None,
+    camera_id: Annotated[int, Query(ge=1, le=MAX_ID, description="the camera whose view to draw")],
+    since: Annotated[Day | None, Query(description=f"first local day; default today; {DATE_RANGE}")] = None,
+    until: Annotated[Day | None, Query(description=f"last local day; default `since`; {DATE_RANGE}")] = None,
     background: Annotated[
         Literal["live", "none"], Query(description="live: over the camera's latest picture when there is one")
     ] = "live",
@@ -259,7 +263,7 @@ def report_pdf(
     database: DatabaseDep,
     caller: CallerDep,
     store_id: StoreId,
-    day: Annotated[date | None, Query(description="the local day; default today (up to now)")] = None,
+    day: Annotated[Day | None, Query(description=f"the local day; default today (up to now); {DATE_RANGE}")] = None,
     camera_id: CameraId = None,
     lang: LangQuery = DEFAULT_LANG,
 ) -> Response:

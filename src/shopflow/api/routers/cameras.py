@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -16,6 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from shopflow.api.deps import RuntimeDep
 from shopflow.api.errors import ConflictError
+from shopflow.api.params import MAX_ID, CameraIdPath
 from shopflow.api.schemas.cameras import (
     CameraCreate,
     CameraOut,
@@ -36,6 +38,9 @@ STREAM_POLL_SECONDS = 0.05
 STREAM_IDLE_SECONDS = 5.0  # a stream of a camera that stopped running ends after this long without a picture
 BOUNDARY = "frame"
 NO_CACHE = {"Cache-Control": "no-store"}
+NOT_LIVE: dict[int | str, dict[str, Any]] = {
+    409: {"description": "the camera is not running here (disabled, failing, or a server without cameras)"}
+}
 
 
 def _out(runtime: ServerContext, record: CameraRecord) -> CameraOut:
@@ -56,7 +61,7 @@ def _probe_out(result: ProbeResult) -> ConnectionTestOut:
 def list_cameras(
     cameras: CameraServiceDep,
     runtime: RuntimeDep,
-    store_id: int | None = Query(None, description="only this store's cameras"),
+    store_id: int | None = Query(None, ge=1, le=MAX_ID, description="only this store's cameras"),
 ) -> list[CameraOut]:
     return [_out(runtime, record) for record in cameras.list(store_id)]
 
@@ -73,30 +78,32 @@ async def test_new_connection(body: ConnectionTestIn, cameras: CameraServiceDep)
 
 
 @router.get("/{camera_id}", response_model=CameraOut)
-def get_camera(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
+def get_camera(camera_id: CameraIdPath, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
     return _out(runtime, cameras.get(camera_id))
 
 
 @router.patch("/{camera_id}", response_model=CameraOut)
-def update_camera(camera_id: int, body: CameraUpdate, cameras: CameraServiceDep, runtime: RuntimeDep) -> CameraOut:
+def update_camera(
+    camera_id: CameraIdPath, body: CameraUpdate, cameras: CameraServiceDep, runtime: RuntimeDep
+) -> CameraOut:
     return _out(runtime, cameras.update(camera_id, body.to_changes()))
 
 
 @router.delete("/{camera_id}", status_code=status.HTTP_204_NO_CONTENT)
-def delete_camera(camera_id: int, cameras: CameraServiceDep) -> Response:
+def delete_camera(camera_id: CameraIdPath, cameras: CameraServiceDep) -> Response:
     """Delete the camera with its events (disable it instead to keep its history)."""
     cameras.delete(camera_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{camera_id}/test-connection", response_model=ConnectionTestOut)
-async def test_connection(camera_id: int, cameras: CameraServiceDep) -> ConnectionTestOut:
+async def test_connection(camera_id: CameraIdPath, cameras: CameraServiceDep) -> ConnectionTestOut:
     """Open the saved camera's source once. An unreachable camera is a verdict (ok=false), not an error."""
     return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, None, camera_id))
 
 
-@router.get("/{camera_id}/live", response_model=LiveCountsOut)
-async def live_counts(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> LiveCountsOut:
+@router.get("/{camera_id}/live", response_model=LiveCountsOut, responses=NOT_LIVE)
+async def live_counts(camera_id: CameraIdPath, cameras: CameraServiceDep, runtime: RuntimeDep) -> LiveCountsOut:
     """Who the camera sees in its latest analysed frame."""
     await anyio.to_thread.run_sync(cameras.get, camera_id)
     counts = runtime.hub.counts(camera_id) if runtime.is_running(camera_id) else None
@@ -126,9 +133,9 @@ def _not_live(runtime: ServerContext, camera_id: int) -> str:
 @router.get(
     "/{camera_id}/snapshot.jpg",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}, "description": "the latest annotated frame"}},
+    responses={200: {"content": {"image/jpeg": {}}, "description": "the latest annotated frame"}, **NOT_LIVE},
 )
-async def snapshot(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> Response:
+async def snapshot(camera_id: CameraIdPath, cameras: CameraServiceDep, runtime: RuntimeDep) -> Response:
     await anyio.to_thread.run_sync(cameras.get, camera_id)
     if not runtime.is_running(camera_id):
         raise ConflictError(_not_live(runtime, camera_id))
@@ -141,9 +148,9 @@ async def snapshot(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDe
 @router.get(
     "/{camera_id}/stream.mjpg",
     response_class=StreamingResponse,
-    responses={200: {"content": {f"multipart/x-mixed-replace; boundary={BOUNDARY}": {}}}},
+    responses={200: {"content": {f"multipart/x-mixed-replace; boundary={BOUNDARY}": {}}}, **NOT_LIVE},
 )
-async def stream(camera_id: int, cameras: CameraServiceDep, runtime: RuntimeDep) -> StreamingResponse:
+async def stream(camera_id: CameraIdPath, cameras: CameraServiceDep, runtime: RuntimeDep) -> StreamingResponse:
     """Annotated frames as MJPEG (an <img> tag shows it), up to 5 a second, until the client goes away."""
     await anyio.to_thread.run_sync(cameras.get, camera_id)
     if not runtime.is_running(camera_id):

@@ -10,12 +10,14 @@ from datetime import datetime
 from functools import cache
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Query, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopflow.api.deps import DatabaseDep
 from shopflow.api.errors import ConflictError, InvalidInputError
+from shopflow.api.params import EmployeeIdPath, StoreIdPath
+from shopflow.api.schemas.text import Name, PlainText
 from shopflow.api.security import CallerDep, SessionDep, get_caller
 from shopflow.services.access import Caller, Permission, require_store
 from shopflow.storage.errors import ConsentRequiredError, NotFoundError
@@ -41,10 +43,10 @@ PROBLEM_STATUS = {
 class EmployeeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=200)
-    employee_id: str = Field(min_length=1, max_length=64, description="the store's own id, unique in the store")
-    department: str = Field(default="", max_length=100)
-    position: str = Field(default="", max_length=100)
+    name: Name
+    employee_id: PlainText = Field(min_length=1, max_length=64, description="the store's own id, unique in the store")
+    department: PlainText = Field(default="", max_length=100)
+    position: PlainText = Field(default="", max_length=100)
     active: bool = True
 
 
@@ -57,15 +59,15 @@ class EmployeeUpdate(BaseModel):
 class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    recorded_by: str = Field(min_length=1, max_length=200, description="who recorded the consent")
-    text_version: str = Field(min_length=1, max_length=50, description="version of the consent text agreed to")
+    recorded_by: PlainText = Field(min_length=1, max_length=200, description="who recorded the consent")
+    text_version: PlainText = Field(min_length=1, max_length=50, description="version of the consent text agreed to")
     method: ConsentMethod = Field(description="face (face recognition) or no_biometrics (uniform and zones only)")
 
 
 class ActorIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    actor: str | None = Field(
+    actor: PlainText | None = Field(
         None, min_length=1, max_length=200, description="on whose behalf, for the audit log (the caller is logged)"
     )
 
@@ -130,8 +132,13 @@ def _employee(session: SessionDep, caller: Caller, employee_id: int) -> Employee
     return profile
 
 
-@router.post("/api/stores/{store_id}/employees", status_code=201, response_model=EmployeeOut)
-def create_employee(store_id: int, body: EmployeeIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+@router.post(
+    "/api/stores/{store_id}/employees",
+    status_code=201,
+    response_model=EmployeeOut,
+    responses={409: {"description": "the store already has an employee with this employee_id"}},
+)
+def create_employee(store_id: StoreIdPath, body: EmployeeIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
     require_store(session, caller, store_id, Permission.STAFF)
     try:
         profile = StaffRegistry(session).create(
@@ -148,7 +155,9 @@ def create_employee(store_id: int, body: EmployeeIn, session: SessionDep, caller
 
 
 @router.get("/api/stores/{store_id}/employees", response_model=list[EmployeeOut])
-def list_employees(store_id: int, session: SessionDep, caller: CallerDep, database: DatabaseDep) -> list[EmployeeOut]:
+def list_employees(
+    store_id: StoreIdPath, session: SessionDep, caller: CallerDep, database: DatabaseDep
+) -> list[EmployeeOut]:
     require_store(session, caller, store_id, Permission.STAFF)
     profiles = StaffRegistry(session).list_by_store(store_id)
     # A read of personal data (LGPD art. 37): who looked, and when. Logged in its own transaction, since a GET's
@@ -161,13 +170,15 @@ def list_employees(store_id: int, session: SessionDep, caller: CallerDep, databa
 
 
 @router.patch("/api/employees/{employee_id}", response_model=EmployeeOut)
-def update_employee(employee_id: int, body: EmployeeUpdate, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+def update_employee(
+    employee_id: EmployeeIdPath, body: EmployeeUpdate, session: SessionDep, caller: CallerDep
+) -> EmployeeOut:
     _employee(session, caller, employee_id)
     return EmployeeOut.of(StaffRegistry(session).set_active(employee_id, body.active))
 
 
 @router.post("/api/employees/{employee_id}/consent", response_model=EmployeeOut)
-def record_consent(employee_id: int, body: ConsentIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+def record_consent(employee_id: EmployeeIdPath, body: ConsentIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
     _employee(session, caller, employee_id)
     try:
         profile = StaffRegistry(session).record_consent(
@@ -178,13 +189,25 @@ def record_consent(employee_id: int, body: ConsentIn, session: SessionDep, calle
     return EmployeeOut.of(profile)
 
 
-@router.post("/api/employees/{employee_id}/faces", response_model=EmployeeOut, status_code=201)
+@router.post(
+    "/api/employees/{employee_id}/faces",
+    response_model=EmployeeOut,
+    status_code=201,
+    responses={
+        409: {"description": "no consent to face recognition, or already five photos"},
+        413: {"description": "the photo is too large"},
+        415: {"description": "not a JPEG or PNG image"},
+        422: {"description": "no face, several faces, or a face too small or blurred"},
+    },
+)
 def enrol_face(
-    employee_id: int,
+    employee_id: EmployeeIdPath,
     photo: Annotated[UploadFile, File(description="a JPEG or PNG photo with the employee's face alone")],
     session: SessionDep,
     caller: CallerDep,
-    actor: str | None = None,
+    actor: Annotated[
+        PlainText | None, Query(min_length=1, max_length=200, description="on whose behalf, for the audit log")
+    ] = None,
 ) -> EmployeeOut | JSONResponse:
     registry = StaffRegistry(session)
     profile = _employee(session, caller, employee_id)  # 404 before reading a photo for nobody
@@ -210,7 +233,7 @@ def enrol_face(
 
 
 @router.post("/api/employees/{employee_id}/erase", response_model=EmployeeOut)
-def erase_employee(employee_id: int, body: ActorIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
+def erase_employee(employee_id: EmployeeIdPath, body: ActorIn, session: SessionDep, caller: CallerDep) -> EmployeeOut:
     """LGPD erasure: deletes the face embeddings, blanks the personal fields, and records it in the audit log."""
     _employee(session, caller, employee_id)
     return EmployeeOut.of(StaffRegistry(session).erase(employee_id, actor=_actor(caller, body.actor)))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import AwareDatetime
 
 from shopflow.api.errors import InvalidInputError
+from shopflow.api.params import DATE_RANGE, MAX_ID, Instant
 from shopflow.api.schemas.events import CrossingOut, EventKind, EventPage, SnapshotOut, VisitOut
 from shopflow.api.security import CallerDep, SessionDep
 from shopflow.domain.people import PersonKind
@@ -16,6 +16,8 @@ from shopflow.storage.event_records import CrossingRecord, Page, SnapshotRecord,
 from shopflow.storage.repositories import EventRepository
 
 router = APIRouter(prefix="/api/events", tags=["events"])
+
+SPAN = DATE_RANGE.removeprefix("from ")
 
 MAX_PAGE = 1000
 _OUT: dict[EventKind, type[CrossingOut] | type[VisitOut] | type[SnapshotOut]] = {
@@ -29,12 +31,12 @@ _OUT: dict[EventKind, type[CrossingOut] | type[VisitOut] | type[SnapshotOut]] = 
 def list_events(
     session: SessionDep,
     caller: CallerDep,
-    store_id: Annotated[int | None, Query(description="the store; or give camera_id alone")] = None,
-    camera_id: Annotated[int | None, Query(description="only this camera's events")] = None,
+    store_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="the store; or give camera_id alone")] = None,
+    camera_id: Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this camera's events")] = None,
     kind: Annotated[EventKind, Query(description="crossing, visit or snapshot")] = "crossing",
     person_kind: Annotated[PersonKind | None, Query(description="customer or employee")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="from this time on (inclusive), with its zone")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="before this time (exclusive), with its zone")] = None,
+    since: Annotated[Instant | None, Query(description=f"from this time on (inclusive), with its zone; {SPAN}")] = None,
+    until: Annotated[Instant | None, Query(description=f"before this time (exclusive), with its zone; {SPAN}")] = None,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="page size, 1 to 1000")] = 100,
     order: Annotated[Literal["oldest", "newest"], Query(description="oldest first, or newest first")] = "oldest",

@@ -31,6 +31,7 @@ from starlette.websockets import WebSocketState
 
 from shopflow.api.deps import RuntimeDep
 from shopflow.api.errors import ShopFlowError
+from shopflow.api.params import MAX_ID
 from shopflow.api.security import identify
 from shopflow.services.access import Caller, require_store
 from shopflow.services.context import ServerContext
@@ -103,7 +104,8 @@ def _counts(
 def _store_id(raw: str | None) -> int | None:
     if raw is None or not raw.strip().isdigit():
         return None
-    return int(raw)
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None  # no store has a larger id; the database would refuse it
 
 
 async def _refuse(websocket: WebSocket, code: int, message: str) -> None:

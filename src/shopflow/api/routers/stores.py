@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, status
 
 from shopflow.api.deps import RuntimeDep
+from shopflow.api.params import StoreIdPath
 from shopflow.api.schemas.stores import DayHours, StoreCreate, StoreOut, StoreUpdate, Weekday
 from shopflow.api.security import CallerDep, get_caller
 from shopflow.services.stores import StoreService
@@ -47,11 +48,11 @@ def create_store(body: StoreCreate, stores: StoresDep) -> StoreOut:
 
 
 @router.get("/{store_id}", response_model=StoreOut)
-def get_store(store_id: int, stores: StoresDep) -> StoreOut:
+def get_store(store_id: StoreIdPath, stores: StoresDep) -> StoreOut:
     return _out(stores.get(store_id))
 
 
 @router.patch("/{store_id}", response_model=StoreOut)
-def update_store(store_id: int, body: StoreUpdate, stores: StoresDep) -> StoreOut:
+def update_store(store_id: StoreIdPath, body: StoreUpdate, stores: StoresDep) -> StoreOut:
     hours = None if body.opening_hours is None else _hours(body.opening_hours)
     return _out(stores.update(store_id, name=body.name, timezone=body.timezone, opening_hours=hours))

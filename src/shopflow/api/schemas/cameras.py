@@ -9,6 +9,8 @@ from typing import Annotated, TypeVar
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.api.params import Id
+from shopflow.api.schemas.text import Name, PlainText, ShortName
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA, GeometryError
 from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
@@ -30,7 +32,7 @@ class LineIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: ShortName
     a: Point = Field(examples=[(0.4, 0.98)])
     b: Point = Field(examples=[(0.4, 0.28)])
     inside: InsideSide = InsideSide.POSITIVE
@@ -44,7 +46,7 @@ class ZoneIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Field(min_length=1, max_length=100)
+    name: ShortName
     polygon: list[Point] = Field(
         max_length=MAX_ZONE_CORNERS, examples=[[(0.45, 0.35), (0.95, 0.35), (0.95, 0.8), (0.45, 0.8)]]
     )
@@ -105,9 +107,9 @@ def _source(value: str | None) -> str | None:
 class CameraCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    store_id: int
-    name: str = Field(min_length=1, max_length=200)
-    source_url: str = Field(
+    store_id: Id
+    name: Name
+    source_url: PlainText = Field(
         description="rtsp://user:password@host:554/stream, http(s):// MJPEG, a webcam index, or a video file path",
         examples=["rtsp://admin:password@192.168.1.20:554/stream1"],
     )
@@ -144,8 +146,8 @@ class CameraUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    source_url: str | None = None
+    name: Name | None = None
+    source_url: PlainText | None = None
     sample_fps: SampleFps | None = None
     imgsz: ImgSz | None = None
     enabled: bool | None = None
@@ -243,7 +245,7 @@ class CameraOut(BaseModel):
 class ConnectionTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    source_url: str = Field(examples=["rtsp://admin:password@192.168.1.20:554/stream1"])
+    source_url: PlainText = Field(examples=["rtsp://admin:password@192.168.1.20:554/stream1"])
 
     @field_validator("source_url")
     @classmethod

@@ -7,11 +7,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from shopflow.api.params import Id
+from shopflow.api.schemas.text import Name
 from shopflow.storage.records import DEFAULT_TIMEZONE, validate_opening_hours
 from shopflow.storage.repositories.stores import validate_timezone
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-Name = Field(min_length=1, max_length=200)
 
 
 class DayHours(BaseModel):
@@ -47,14 +48,14 @@ def _name(value: str | None) -> str | None:
 class StoreCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Name
+    name: Name
     timezone: str = Field(DEFAULT_TIMEZONE, examples=["America/Sao_Paulo"], description="IANA time zone name")
     opening_hours: dict[Weekday, DayHours] = Field(
         default_factory=dict,
         description='e.g. {"mon": {"open": "09:00", "close": "18:00"}}; a missing weekday is a closed day',
     )
-    organisation_id: int | None = Field(
-        None, ge=1, le=2**31 - 1, description="your organisation (the default); another organisation is a 404"
+    organisation_id: Id | None = Field(
+        None, description="your organisation (the default); another organisation is a 404"
     )
 
     _check_name = field_validator("name")(_name)
@@ -67,7 +68,7 @@ class StoreUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    name: Name | None = None
     timezone: str | None = None
     opening_hours: dict[Weekday, DayHours] | None = None
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopflow.domain.text import check_plain_text
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import OrganisationRow, StoreRow
 from shopflow.storage.records import DEFAULT_TIMEZONE, OrganisationRecord, StoreRecord, validate_opening_hours
@@ -15,18 +17,30 @@ from shopflow.storage.records import DEFAULT_TIMEZONE, OrganisationRecord, Store
 
 def validate_timezone(name: str) -> str:
     """`name` if it is an IANA zone (e.g. America/Sao_Paulo); local days and opening hours depend on it."""
+    # Looked up in the list first: ZoneInfo opens a file named after any string (a 1000-character name failed with
+    # "file name too long"), and the zone folder holds files that are not zones ("posixrules").
+    if name not in _iana_zones():
+        raise ValueError(f"unknown time zone {name[:80]!r}; use an IANA name such as 'America/Sao_Paulo'")
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'") from error
     return name
+
+
+@cache
+def _iana_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
 
 
 def _name(value: str, what: str) -> str:
     value = value.strip()
     if not value:
         raise ValueError(f"a {what} needs a name")
-    return value
+    try:
+        return check_plain_text(value)  # the dashboard's door too: PostgreSQL refuses NUL, exports control codes
+    except ValueError as error:
+        raise ValueError(f"a {what}'s name {error}") from None
 
 
 def _organisation(row: OrganisationRow) -> OrganisationRecord:

@@ -31,13 +31,21 @@ from shopflow.web.layout import banner, page_title
 from shopflow.web.pages.cameras import failure
 
 ROLES = (UserRole.OWNER, UserRole.MANAGER, UserRole.VIEWER)
-TIMEZONES = sorted(zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/")))
+# The regional names a store owner picks from, and UTC; the API accepts any IANA zone, so a store's own zone is
+# always offered too (a select whose value is not an option cannot be drawn).
+TIMEZONES = sorted(
+    {"UTC"} | {zone for zone in available_timezones() if "/" in zone and not zone.startswith(("Etc/", "SystemV/"))}
+)
+
+
+def timezone_options(current: str) -> list[str]:
+    return TIMEZONES if current in TIMEZONES else sorted([*TIMEZONES, current])
 
 
 def _store_tab(store: StoreRecord, manage: bool) -> None:
     name = ui.input(t("store_name"), value=store.name).props("outlined").classes("w-full max-w-md").mark("store-name")
     timezone = (
-        ui.select(TIMEZONES, value=store.timezone, label=t("timezone"), with_input=True)
+        ui.select(timezone_options(store.timezone), value=store.timezone, label=t("timezone"), with_input=True)
         .props("outlined")
         .classes("w-full max-w-md")
         .mark("store-timezone")

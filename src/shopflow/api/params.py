@@ -1,0 +1,42 @@
+"""Path and query parameters shared by the routers, with the bounds that keep bad input a 422.
+
+Ids are PostgreSQL `integer`s (SQLite's are wider): a larger number cannot name anything, and sent to the
+database it failed there with a 500. Dates outside 2000..2100 cannot hold events, and the far ones (year 1,
+9999) overflowed the time-zone arithmetic.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from fastapi import Path
+from pydantic import AfterValidator, AwareDatetime, Field
+
+MAX_ID = 2**31 - 1
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+DATE_RANGE = f"from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+# An id inside a request body.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _day_in_range(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be a day {DATE_RANGE}, got {value.isoformat()}")
+    return value
+
+
+def _instant_in_range(value: datetime) -> datetime:
+    day = value.astimezone(UTC).date() if FIRST_DAY.year < value.year < LAST_DAY.year else value.date()
+    _day_in_range(day)
+    return value
+
+
+Day = Annotated[date, AfterValidator(_day_in_range)]
+Instant = Annotated[AwareDatetime, AfterValidator(_instant_in_range)]
+
+StoreIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the store's id")]
+CameraIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the camera's id")]
+EmployeeIdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="the employee's id (not the store's own code)")]

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA
+from shopflow.services.access import Caller
 from shopflow.services.cameras import CameraChanges, CameraInputError, CameraService, NewCamera
 from shopflow.services.source_policy import SourcePolicy
 from shopflow.storage.db import Database
@@ -101,7 +102,11 @@ def locked(sqlite_template: Path, tmp_path: Path) -> Iterator[tuple[CameraServic
         store = StoreRepository(session).create_with_organisation("Acme", "Loja")
         CameraRepository(session).create(store.id, "cam", SOURCE)
     service = CameraService(
-        database, default_imgsz=320, after_change=lambda: None, policy=SourcePolicy(tmp_path / "data" / "media")
+        database,
+        caller=Caller.system("test"),
+        default_imgsz=320,
+        after_change=lambda: None,
+        policy=SourcePolicy(tmp_path / "data" / "media"),
     )
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")

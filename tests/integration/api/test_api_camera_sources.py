@@ -22,7 +22,7 @@ from shopflow.server.app import create_app
 from shopflow.services.demo import sample_video
 from shopflow.storage.repositories import CameraRepository
 
-from .conftest import make_settings, put_in_media, runtime_of
+from .conftest import make_settings, owner_token, put_in_media, runtime_of
 
 MEDIA_MESSAGE = "put the video in"
 
@@ -220,6 +220,7 @@ def test_a_saved_source_is_held_to_the_policy_when_tested(
 def loopback_allowed(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
     settings = make_settings(db_url, tmp_path / "server", camera_allow_loopback=True)
     with TestClient(create_app(settings, start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         yield client
 
 

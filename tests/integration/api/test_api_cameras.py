@@ -14,7 +14,7 @@ from shopflow.server.app import create_app
 from shopflow.services.demo import DEMO_CAMERA, sample_video
 from shopflow.storage.repositories import CameraRepository
 
-from .conftest import make_settings, runtime_of
+from .conftest import make_settings, owner_token, runtime_of
 
 DOOR = {"name": "porta", "a": [0.1, 0.5], "b": [0.9, 0.5], "inside": "negative"}
 SHELF = {"name": "gôndola", "polygon": [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]]}
@@ -161,6 +161,7 @@ def test_an_unreachable_camera_is_a_verdict_not_an_error(db_url: str, tmp_path: 
     url = "rtsp://admin:s3cr3t@127.0.0.1:9/stream"
     settings = make_settings(db_url, tmp_path / "server", camera_allow_loopback=True)
     with TestClient(create_app(settings, start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         store = client.post("/api/stores", json={"name": "Loja"}).json()
         camera = client.post("/api/cameras", json=camera_body(store, source_url=url)).json()
         for response in (

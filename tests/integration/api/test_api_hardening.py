@@ -12,7 +12,7 @@ from starlette.testclient import WebSocketDenialResponse
 
 from shopflow.server.app import create_app
 
-from .conftest import make_settings
+from .conftest import make_settings, owner_token
 
 EVIL = "http://evil.example"
 
@@ -95,6 +95,7 @@ def test_no_cors_by_default(client: TestClient) -> None:
 def test_cors_for_the_configured_origins_only(db_url: str, tmp_path: Path) -> None:
     settings = make_settings(db_url, tmp_path / "server", cors_origins="https://painel.loja.example")
     with TestClient(create_app(settings, start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         allowed = client.get("/api/stores", headers={"origin": "https://painel.loja.example"})
         assert allowed.headers["access-control-allow-origin"] == "https://painel.loja.example"
         other = client.get("/api/stores", headers={"origin": EVIL})

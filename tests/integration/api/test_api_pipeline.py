@@ -17,7 +17,7 @@ from shopflow.storage.db import Database
 from shopflow.storage.records import LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 
-from .conftest import make_settings, put_in_media, runtime_of, wait_for
+from .conftest import make_settings, owner_token, put_in_media, runtime_of, wait_for
 
 pytestmark = pytest.mark.video
 
@@ -81,6 +81,7 @@ def running(db_url: str, tmp_path: Path, clip: Path) -> tuple[Settings, int]:
 def test_server_runs_cameras_and_shows_them_live(running: tuple[Settings, int], clip: Path) -> None:
     settings, camera_id = running
     with TestClient(create_app(settings)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
 
         def status(camera: int) -> dict[str, Any]:
             body: dict[str, Any] = client.get(f"/api/cameras/{camera}").json()

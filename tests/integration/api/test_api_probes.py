@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from shopflow.server.app import create_app
 from shopflow.services.demo import sample_video
 
-from .conftest import make_settings
+from .conftest import make_settings, owner_token
 from .test_api_camera_sources import Listener
 
 PROBE_TIMEOUT = 5.0  # the connection test's open timeout
@@ -34,6 +34,7 @@ def client(db_url: str, tmp_path: Path) -> Iterator[TestClient]:
     # The silent camera listens on the loopback, which only an operator's setting allows.
     settings = make_settings(db_url, tmp_path / "server", camera_allow_loopback=True)
     with TestClient(create_app(settings, start_pipeline=False)) as test_client:
+        test_client.headers["Authorization"] = f"Bearer {owner_token(test_client)}"
         yield test_client
 
 

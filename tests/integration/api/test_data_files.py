@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from shopflow.server.app import create_app
 
-from .conftest import make_settings
+from .conftest import make_settings, owner_token
 from .test_cli_serve import run_cli
 
 
@@ -35,6 +35,7 @@ def test_a_fresh_data_dir_is_owner_only(tmp_path: Path) -> None:
     data = tmp_path / "fresh" / "data"
     database = data / "shopflow.db"
     with TestClient(create_app(make_settings(f"sqlite:///{database}", data), start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         assert client.post("/api/stores", json={"name": "Loja"}).status_code == 201
         wal, shm = Path(f"{database}-wal"), Path(f"{database}-shm")
         assert wal.exists() and shm.exists()  # the server is running: SQLite keeps them open
@@ -52,6 +53,7 @@ def test_an_existing_readable_install_is_tightened(tmp_path: Path) -> None:
     os.chmod(data, 0o755)  # noqa: PTH101 - mkdir's mode is masked by the umask
     os.chmod(database, 0o644)  # noqa: PTH101
     with TestClient(create_app(make_settings(f"sqlite:///{database}", data), start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
         assert client.get("/api/stores").status_code == 200
     assert mode(data) == 0o700
     assert mode(database) == 0o600

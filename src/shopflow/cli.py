@@ -19,6 +19,7 @@ from rich.table import Table
 
 from shopflow import __version__
 from shopflow.analysis.report import AnalysisReport
+from shopflow.cli_employees import employee_commands
 from shopflow.config.files import PRIVATE_UMASK
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
@@ -333,6 +334,22 @@ def user_reset_password(
     finally:
         database.dispose()
     out.print(f"new password set for {user.email}; their sessions ended", highlight=False)
+
+
+def _open_database() -> Database:
+    """The database of the settings, migrated to the newest schema; one error line and exit status 2 if not."""
+    from shopflow.storage.db import Database
+
+    url = ""
+    try:
+        url = load_settings().resolved_database_url
+        _migrate(url)
+    except CliError as error:
+        fail(str(error))
+    return Database.from_url(url)
+
+
+app.add_typer(employee_commands(_open_database), name="employee")
 
 
 @db_app.command("upgrade")

@@ -10,7 +10,10 @@ import pytest
 
 import shopflow.web
 from shopflow.domain.cameras import CameraStatus
+from shopflow.services.staff import EnrolmentRefusal
 from shopflow.storage.records import WEEKDAYS, UserRole
+from shopflow.storage.repositories.staff_registry import ConsentMethod
+from shopflow.vision.faces import FaceProblem
 from shopflow.web.i18n import CATALOGUE, translate
 
 WEB = Path(shopflow.web.__file__).parent
@@ -22,7 +25,10 @@ BUILT_KEYS = (
     + [f"weekday_{day}" for day in WEEKDAYS]
     + [f"feed_{kind}" for kind in ("entry", "exit", "crossing", "visit")]
     + ["legend_customer", "legend_group", "legend_employee", "export_csv", "export_xlsx", "export_pdf"]
-    + ["nav_overview", "nav_cameras", "nav_analytics", "nav_settings"]
+    + ["nav_overview", "nav_cameras", "nav_employees", "nav_analytics", "nav_settings"]
+    + [f"face_problem_{problem.value}" for problem in FaceProblem]
+    + [f"enrol_refused_{reason.value}" for reason in EnrolmentRefusal]
+    + [f"consent_method_{method.value}" for method in ConsentMethod]
 )
 
 

@@ -221,18 +221,6 @@ class CameraSource:
 
 
 @dataclass(frozen=True, slots=True)
-class EmployeeRecord:
-    id: int
-    store_id: int
-    name: str
-    role: str
-    active: bool
-    consent_at: datetime | None
-    has_embedding: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class UserRecord:
     id: int
     email: str

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from nicegui import app, context, ui
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 
-from shopflow.services.access import AccessDeniedError, Caller
+from shopflow.services.access import ROLE_PERMISSIONS, AccessDeniedError, Caller, Permission
 from shopflow.services.accounts import SESSION_COOKIE, Accounts, accounts_for
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import SessionKind, UserRecord, UserRole
@@ -80,6 +80,11 @@ def signed_in_user() -> UserRecord | None:
 def can_manage(user: UserRecord) -> bool:
     """Owners and managers change cameras and the store; viewers only look."""
     return user.role in (UserRole.OWNER, UserRole.MANAGER)
+
+
+def can_handle_staff(user: UserRecord) -> bool:
+    """Whether the user's role may see and change employees (personal data), as services/access.py says."""
+    return Permission.STAFF in ROLE_PERMISSIONS[user.role]
 
 
 def sign_in(user: UserRecord, target: str | None) -> None:

@@ -24,7 +24,7 @@ from shopflow.config.settings import Settings
 from shopflow.services.context import ServerContext
 from shopflow.web.auth import AuthMiddleware, add_session_routes
 from shopflow.web.context import set_runtime_provider
-from shopflow.web.pages import analytics, cameras, login, overview, settings
+from shopflow.web.pages import analytics, cameras, employees, login, overview, settings
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ def register_pages() -> None:
     login.add_pages()
     overview.add_page()
     cameras.add_pages()
+    employees.add_page()
     analytics.add_page()
     settings.add_page()
 

@@ -12,16 +12,19 @@ from shopflow.domain.cameras import CameraStatus
 from shopflow.services.stores import StoreService
 from shopflow.storage.records import Language, StoreRecord, UserRecord
 from shopflow.storage.repositories import UserRepository
-from shopflow.web.auth import STORE_KEY, current_caller, sign_out
+from shopflow.web.auth import STORE_KEY, can_handle_staff, current_caller, sign_out
 from shopflow.web.context import runtime
 from shopflow.web.i18n import LANG_KEY, current_lang, status_text, t
 
 NAV = (
     ("/", "nav_overview", "insights"),
     ("/cameras", "nav_cameras", "videocam"),
+    ("/employees", "nav_employees", "badge"),
     ("/analytics", "nav_analytics", "bar_chart"),
     ("/settings", "nav_settings", "settings"),
 )
+# Links shown only to the roles that may use the page (the page itself still refuses anyone else).
+NAV_ALLOW: dict[str, Callable[[UserRecord], bool]] = {"/employees": can_handle_staff}
 
 
 def _stores() -> list[StoreRecord]:
@@ -76,6 +79,8 @@ def frame(user: UserRecord, active: str) -> StoreRecord | None:
         ui.link("ShopFlow", "/").classes("text-xl font-bold text-white no-underline mr-4")
         with ui.row().classes("gap-1 flex-wrap").props('role="navigation"'):
             for path, key, icon in NAV:
+                if path in NAV_ALLOW and not NAV_ALLOW[path](user):
+                    continue
                 button = ui.button(t(key), icon=icon, on_click=_go(path)).props("flat no-caps")
                 button.classes("text-white" + (" bg-blue-800" if path == active else ""))
                 if path == active:

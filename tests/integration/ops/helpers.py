@@ -10,8 +10,9 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from shopflow.storage.db import Database, normalise_url
-from shopflow.storage.models import Base
-from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository
+from shopflow.storage.models import Base, EmployeeRow
+from shopflow.storage.repositories import PrivacyRepository
+from shopflow.storage.repositories.staff_registry import ConsentMethod, StaffRegistry
 from shopflow.storage.writer import EventWriter
 
 from ..storage.factories import crossing, snapshot, store_with_cameras, tally, visit
@@ -74,12 +75,23 @@ def admin_for(url: str, request: Any) -> str | None:
 
 
 def add_employee(database: Database, store_id: int, name: str, *, active: bool) -> int:
-    """An employee who consented and has an embedding; then left the store when `active` is False."""
+    """An employee who consented, with an embedding in the legacy single-embedding column (as a database from before
+    the registry's enrolled faces, migration 0006, may still hold); then left the store when `active` is False."""
     with database.session() as session:
-        employees = EmployeeRepository(session)
-        employee = employees.create(store_id, name)
-        employees.record_consent(employee.id)
-        employees.set_embedding(employee.id, b"\x01\x02\x03\x04" * 32)
+        employees = StaffRegistry(session)
+        employee = employees.create(store_id, name, f"legacy-{name}")
+        employees.record_consent(employee.id, recorded_by="dono", text_version="v1", method=ConsentMethod.FACE)
+        # Nothing writes this column any more, so the old data is put there by hand.
+        row = session.get(EmployeeRow, employee.id)
+        assert row is not None
+        row.embedding = b"\x01\x02\x03\x04" * 32
         if not active:
-            employees.update(employee.id, active=False)
+            employees.set_active(employee.id, False)
     return employee.id
+
+
+def has_legacy_embedding(database: Database, employee_id: int) -> bool:
+    with database.session() as session:
+        row = session.get(EmployeeRow, employee_id)
+        assert row is not None
+        return row.embedding is not None

@@ -21,12 +21,12 @@ from shopflow.ops.retention import (
 from shopflow.ops.settings import OpsSettings
 from shopflow.storage.db import Database
 from shopflow.storage.models import AuditRow, CrossingRow, EmployeeFaceRow, EmployeeRow, HourlyRollupRow
-from shopflow.storage.repositories import EmployeeRepository, PrivacyRepository
+from shopflow.storage.repositories import PrivacyRepository
 from shopflow.storage.repositories.staff_registry import ConsentMethod, StaffRegistry
 from shopflow.storage.writer import EventWriter
 
 from ..storage.factories import crossing, snapshot, store_with_cameras, tally, visit
-from .helpers import add_employee, all_rows
+from .helpers import add_employee, all_rows, has_legacy_embedding
 
 NOW = datetime(2026, 6, 1, 12, 30, tzinfo=UTC)
 RAW = ("camera_events", "crossings", "visits", "party_tallies", "heatmap_tallies")
@@ -118,11 +118,10 @@ def test_embeddings_of_employees_who_left_are_erased(database: Database) -> None
     leaving = add_employee(database, store.id, "Bia", active=False)
     report = run_retention(database, [embeddings_rule()], now=NOW)
     assert report.removed == {"employees.embedding": 1}
+    assert has_legacy_embedding(database, staying)
+    assert not has_legacy_embedding(database, leaving)
     with database.session() as session:
-        employees = EmployeeRepository(session)
-        assert employees.get(staying).has_embedding
-        assert not employees.get(leaving).has_embedding
-        assert employees.get(leaving).name == "Bia"  # the person's record stays; only the biometric goes
+        assert StaffRegistry(session).get(leaving).name == "Bia"  # the person's record stays; only the biometric goes
 
 
 def test_rules_plug_in_and_a_failing_rule_does_not_stop_the_others(

@@ -1,4 +1,4 @@
-"""Employees (embeddings only with consent), users and API keys."""
+"""Employees in the registry (embeddings only with consent), users and API keys."""
 
 from __future__ import annotations
 
@@ -9,49 +9,64 @@ import pytest
 from shopflow.storage.db import Database
 from shopflow.storage.errors import AlreadyExistsError, ConsentRequiredError, NotFoundError
 from shopflow.storage.records import Language, UserRole
-from shopflow.storage.repositories import ApiKeyRepository, EmployeeRepository, UserRepository
+from shopflow.storage.repositories import ApiKeyRepository, UserRepository
+from shopflow.storage.repositories.staff_registry import ConsentMethod, StaffRegistry
 
 from .factories import store_with_cameras
 
 CONSENT = datetime(2024, 4, 1, 13, 0, tzinfo=UTC)
+EMBEDDER = "dlib-resnet-v1"
 
 
 def test_employee_crud(database: Database) -> None:
     store, _ = store_with_cameras(database, cameras=0)
     with database.session() as session:
-        employees = EmployeeRepository(session)
-        ana = employees.create(store.id, "Ana", "cashier")
-        bruno = employees.create(store.id, "Bruno")
+        employees = StaffRegistry(session)
+        ana = employees.create(store.id, "Ana", "E1", position="cashier")
+        bruno = employees.create(store.id, "Bruno", "E2")
     with database.session() as session:
-        employees = EmployeeRepository(session)
+        employees = StaffRegistry(session)
         assert employees.get(ana.id) == ana
-        assert (ana.active, ana.consent_at, ana.has_embedding) == (True, None, False)
-        employees.update(bruno.id, active=False, role="stock")
-        assert [e.name for e in employees.list_by_store(store.id)] == ["Ana", "Bruno"]
-        assert [e.name for e in employees.list_by_store(store.id, active_only=True)] == ["Ana"]
-        employees.delete(bruno.id)
+        assert (ana.active, ana.consent, ana.faces, ana.position) == (True, None, 0, "cashier")
+        employees.set_active(bruno.id, False)
+        assert [(e.name, e.active) for e in employees.list_by_store(store.id)] == [("Ana", True), ("Bruno", False)]
+        # Nobody is deleted (stored counts still say "an employee"): erasure blanks them, and they are gone for
+        # everything but the record of having been there.
+        employees.erase(bruno.id, actor="dono@loja")
+        assert employees.get(bruno.id).name == "(erased)"
         with pytest.raises(NotFoundError):
-            employees.get(bruno.id)
+            employees.record_consent(bruno.id, recorded_by="x", text_version="v1", method=ConsentMethod.FACE)
 
 
 def test_embeddings_need_consent_and_go_when_it_is_withdrawn(database: Database) -> None:
     store, _ = store_with_cameras(database, cameras=0)
     with database.session() as session:
-        employees = EmployeeRepository(session)
-        ana = employees.create(store.id, "Ana")
+        employees = StaffRegistry(session)
+        ana = employees.create(store.id, "Ana", "E1")
         with pytest.raises(ConsentRequiredError):
-            employees.set_embedding(ana.id, b"\x01\x02")
-        consented = employees.record_consent(ana.id, CONSENT)
-        employees.set_embedding(ana.id, b"\x01\x02\x03")
-    assert consented.consent_at == CONSENT
+            employees.add_face(ana.id, b"\x01\x02", EMBEDDER, actor="dono@loja")
+        with pytest.raises(ValueError, match="timezone-aware"):
+            employees.record_consent(
+                ana.id,
+                recorded_by="dono",
+                text_version="v1",
+                method=ConsentMethod.FACE,
+                at=CONSENT.replace(tzinfo=None),
+            )
+        consented = employees.record_consent(
+            ana.id, recorded_by="dono", text_version="v1", method=ConsentMethod.FACE, at=CONSENT
+        )
+        employees.add_face(ana.id, b"\x01\x02\x03", EMBEDDER, actor="dono@loja")
+    assert consented.consent is not None and consented.consent.at == CONSENT
     with database.session() as session:
-        employees = EmployeeRepository(session)
-        assert employees.get(ana.id).has_embedding
-        assert employees.embeddings(store.id) == {ana.id: b"\x01\x02\x03"}
-        withdrawn = employees.withdraw_consent(ana.id)
-    assert (withdrawn.consent_at, withdrawn.has_embedding) == (None, False)
+        employees = StaffRegistry(session)
+        assert employees.get(ana.id).faces == 1
+        assert employees.gallery(store.id, EMBEDDER) == {ana.id: [b"\x01\x02\x03"]}
+        withdrawn = employees.withdraw_consent(ana.id, actor="dono@loja")
+    assert withdrawn.consent is not None
+    assert (withdrawn.consent.method, withdrawn.faces) == (ConsentMethod.NO_BIOMETRICS, 0)
     with database.session() as session:
-        assert EmployeeRepository(session).embeddings(store.id) == {}
+        assert StaffRegistry(session).gallery(store.id, EMBEDDER) == {}
 
 
 def test_users(database: Database) -> None:

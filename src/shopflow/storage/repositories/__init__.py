@@ -3,7 +3,6 @@
 from shopflow.storage.repositories.api_keys import ApiKeyRepository
 from shopflow.storage.repositories.audit import AuditRecord, AuditRepository
 from shopflow.storage.repositories.cameras import CameraRepository
-from shopflow.storage.repositories.employees import EmployeeRepository
 from shopflow.storage.repositories.events import EventRepository
 from shopflow.storage.repositories.heatmaps import HeatmapRepository
 from shopflow.storage.repositories.privacy import PrivacyRepository
@@ -17,7 +16,6 @@ __all__ = [
     "AuditRecord",
     "AuditRepository",
     "CameraRepository",
-    "EmployeeRepository",
     "EventRepository",
     "HeatmapRepository",
     "PrivacyRepository",

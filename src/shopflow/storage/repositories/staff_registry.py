@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from shopflow.storage.columns import utcnow
+from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import AlreadyExistsError, ConsentRequiredError, NotFoundError
 from shopflow.storage.models import AuditRow, EmployeeFaceRow, EmployeeRow, StoreRow
 
@@ -127,7 +127,7 @@ class StaffRegistry:
         at: datetime | None = None,
     ) -> EmployeeProfile:
         row = self._live_row(employee_id)
-        row.consent_at = at or utcnow()
+        row.consent_at = require_utc(at, "consent time") if at is not None else utcnow()
         row.consent_by = _text(recorded_by, "who recorded the consent", 200, required=True)
         row.consent_version = _text(text_version, "the consent text's version", 50, required=True)
         row.consent_method = str(method)

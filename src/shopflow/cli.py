@@ -22,6 +22,7 @@ from shopflow.analysis.report import AnalysisReport
 from shopflow.config.files import PRIVATE_UMASK
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
+from shopflow.domain.cameras import check_imgsz
 from shopflow.domain.geometry import GeometryError
 from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
@@ -159,9 +160,10 @@ def _analyze(
     check_unique_names(lines, zones)
     if fps is not None and not 0 < fps <= 120:
         raise CliError(f"--fps must be between 0 and 120, got {fps:g}")
-    size = imgsz or settings.yolo_imgsz
-    if not 320 <= size <= 1280 or size % 32:
-        raise CliError(f"--imgsz must be a multiple of 32 from 320 to 1280, got {size}")
+    try:
+        size = check_imgsz(imgsz or settings.yolo_imgsz, "--imgsz")
+    except ValueError as error:
+        raise CliError(str(error)) from None
     engine_settings = EngineSettings()
     engine_settings = replace(
         engine_settings,

@@ -15,6 +15,8 @@ from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shopflow.domain.cameras import DEFAULT_IMGSZ, check_imgsz
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DATA_DIR = Path("data")
@@ -86,7 +88,7 @@ class Settings(BaseSettings):
     # YOLO-format ONNX file.
     yolo_model: str = "yolo11n"
     yolo_confidence: float = Field(0.5, gt=0.0, lt=1.0)
-    yolo_imgsz: int = Field(640, ge=320, le=1280)
+    yolo_imgsz: int = DEFAULT_IMGSZ  # checked by _input_size
     yolo_threads: int = Field(2, ge=1, le=64)
     # Which arithmetic runs the model: `onnx-fp32` (the file as shipped) or `onnx-int8` (a QDQ copy built once
     # from it, calibrated on the bundled sample, cached in DATA_DIR/models). docs/benchmarks.md says which is
@@ -147,10 +149,8 @@ class Settings(BaseSettings):
 
     @field_validator("yolo_imgsz")
     @classmethod
-    def _multiple_of_32(cls, value: int) -> int:
-        if value % 32:
-            raise ValueError(f"YOLO_IMGSZ must be a multiple of 32 (the model's stride), got {value}")
-        return value
+    def _input_size(cls, value: int) -> int:
+        return check_imgsz(value, "YOLO_IMGSZ")
 
     @field_validator("sign_in_limit_per_account", "sign_in_limit_per_address", "api_rate_limit")
     @classmethod

@@ -11,19 +11,31 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.api.params import Id
 from shopflow.api.schemas.text import Name, PlainText, ShortName
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.cameras import (
+    DEFAULT_SAMPLE_FPS,
+    MAX_IMGSZ,
+    MAX_SAMPLE_FPS,
+    MIN_IMGSZ,
+    MODEL_STRIDE,
+    CameraStatus,
+)
 from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA, GeometryError
 from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
-MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
-MIN_IMGSZ, MAX_IMGSZ = 320, 1280
+MIN_SAMPLE_FPS = 0.5
 
 Point = tuple[float, float]
 _T = TypeVar("_T")
 SampleFps = Annotated[float, Field(ge=MIN_SAMPLE_FPS, le=MAX_SAMPLE_FPS, description="frames analysed per second")]
 ImgSz = Annotated[
-    int, Field(ge=MIN_IMGSZ, le=MAX_IMGSZ, multiple_of=32, description="detector input size, a multiple of 32")
+    int,
+    Field(
+        ge=MIN_IMGSZ,
+        le=MAX_IMGSZ,
+        multiple_of=MODEL_STRIDE,
+        description=f"detector input size, a multiple of {MODEL_STRIDE}",
+    ),
 ]
 
 

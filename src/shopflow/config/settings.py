@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
-import secrets
 import socket
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +13,7 @@ from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from shopflow.config.files import kept_token
 from shopflow.domain.cameras import DEFAULT_IMGSZ, check_imgsz
 
 log = logging.getLogger(__name__)
@@ -193,27 +192,9 @@ class Settings(BaseSettings):
         if self.session_secret is not None and self.session_secret.get_secret_value().strip():
             return self.session_secret.get_secret_value().strip()
         path = self.data_dir / SESSION_SECRET_FILE
-        try:
-            existing = path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            existing = ""
-        if existing:
-            return existing
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        # Written aside, then linked into place: link fails if another process got there first, and nobody
-        # ever reads a half-written file.
-        draft = path.with_name(f".{SESSION_SECRET_FILE}.{os.getpid()}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(value + "\n")
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            return path.read_text(encoding="utf-8").strip()
-        finally:
-            draft.unlink()
-        log.info("generated the dashboard session secret in %s (set SESSION_SECRET to choose one)", path)
+        value, made = kept_token(path, 48)
+        if made:
+            log.info("generated the dashboard session secret in %s (set SESSION_SECRET to choose one)", path)
         return value
 
 

@@ -8,10 +8,9 @@ first.
 from __future__ import annotations
 
 import hmac
-import os
-import secrets
 from pathlib import Path
 
+from shopflow.config.files import kept_token
 from shopflow.services.accounts import Accounts
 
 SETUP_TOKEN_FILE = "setup_token"
@@ -27,17 +26,7 @@ def setup_token(accounts: Accounts, data_dir: Path) -> str | None:
     if accounts.has_users():
         path.unlink(missing_ok=True)
         return None
-    try:
-        existing = path.read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        existing = ""
-    if existing:
-        return existing
-    path.parent.mkdir(parents=True, exist_ok=True)
-    token = secrets.token_urlsafe(24)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(token + "\n")
+    token, _ = kept_token(path, 24)
     return token
 
 

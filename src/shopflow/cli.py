@@ -156,9 +156,7 @@ def _analyze(
     no_motion_gate: bool,
     staff: StaffConfig | None = None,
 ) -> AnalysisReport:
-    from dataclasses import replace
-
-    from shopflow.pipeline.engine import EngineSettings
+    from shopflow.pipeline.engine import engine_settings as build_engine_settings
 
     settings = load_settings()
     lines = [parse_line(spec) for spec in line_specs]
@@ -170,17 +168,11 @@ def _analyze(
         size = check_imgsz(imgsz or settings.yolo_imgsz, "--imgsz")
     except ValueError as error:
         raise CliError(str(error)) from None
-    engine_settings = EngineSettings()
-    engine_settings = replace(
-        engine_settings,
-        tracker=replace(engine_settings.tracker, high_confidence=settings.yolo_confidence),
-        motion=replace(engine_settings.motion, enabled=not no_motion_gate),
-    )
+    engine_settings = build_engine_settings(settings.yolo_confidence, motion_gate=not no_motion_gate)
     detector = YoloOnnxDetector(
         backend_model(Backend(settings.yolo_backend), resolve_model(settings.yolo_model), settings.data_dir),
         imgsz=size,
-        # The tracker's second stage needs the weak boxes too; YOLO_CONFIDENCE decides who is a person.
-        confidence=min(engine_settings.tracker.low_confidence, settings.yolo_confidence),
+        confidence=engine_settings.tracker.low_confidence,
         threads=settings.yolo_threads,
     )
     with Progress(

@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.api.params import Id
-from shopflow.api.schemas.text import Name, PlainText, ShortName
+from shopflow.api.schemas.text import Name, PlainText, ShortName, stripped_name
 from shopflow.domain.cameras import (
     DEFAULT_SAMPLE_FPS,
     MAX_IMGSZ,
@@ -102,15 +102,6 @@ def _geometry(field: str, build: Callable[[], _T]) -> _T:
         ) from None
 
 
-def _name(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
 def _source(value: str | None) -> str | None:
     # Only its form: whether the server may open it (media folder, addresses) is the camera service's call.
     return None if value is None else check_source_form(value)
@@ -133,7 +124,7 @@ class CameraCreate(BaseModel):
     loop_video: bool = Field(False, description="video files only: start again at the end")
     realtime_pace: bool = Field(True, description="video files only: play at the video's own pace")
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)
@@ -168,7 +159,7 @@ class CameraUpdate(BaseModel):
     loop_video: bool | None = None
     realtime_pace: bool | None = None
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)

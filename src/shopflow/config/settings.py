@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
-import secrets
 import socket
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +12,9 @@ from typing import Annotated, Literal
 from limits import parse_many
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from shopflow.config.files import kept_token
+from shopflow.domain.cameras import DEFAULT_IMGSZ, check_imgsz
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,7 @@ class Settings(BaseSettings):
     # YOLO-format ONNX file.
     yolo_model: str = "yolo11n"
     yolo_confidence: float = Field(0.5, gt=0.0, lt=1.0)
-    yolo_imgsz: int = Field(640, ge=320, le=1280)
+    yolo_imgsz: int = DEFAULT_IMGSZ  # checked by _input_size
     yolo_threads: int = Field(2, ge=1, le=64)
     # Which arithmetic runs the model: `onnx-fp32` (the file as shipped) or `onnx-int8` (a QDQ copy built once
     # from it, calibrated on the bundled sample, cached in DATA_DIR/models). docs/benchmarks.md says which is
@@ -147,10 +148,8 @@ class Settings(BaseSettings):
 
     @field_validator("yolo_imgsz")
     @classmethod
-    def _multiple_of_32(cls, value: int) -> int:
-        if value % 32:
-            raise ValueError(f"YOLO_IMGSZ must be a multiple of 32 (the model's stride), got {value}")
-        return value
+    def _input_size(cls, value: int) -> int:
+        return check_imgsz(value, "YOLO_IMGSZ")
 
     @field_validator("sign_in_limit_per_account", "sign_in_limit_per_address", "api_rate_limit")
     @classmethod
@@ -193,27 +192,9 @@ class Settings(BaseSettings):
         if self.session_secret is not None and self.session_secret.get_secret_value().strip():
             return self.session_secret.get_secret_value().strip()
         path = self.data_dir / SESSION_SECRET_FILE
-        try:
-            existing = path.read_text(encoding="utf-8").strip()
-        except FileNotFoundError:
-            existing = ""
-        if existing:
-            return existing
-        path.parent.mkdir(parents=True, exist_ok=True)
-        value = secrets.token_urlsafe(48)
-        # Written aside, then linked into place: link fails if another process got there first, and nobody
-        # ever reads a half-written file.
-        draft = path.with_name(f".{SESSION_SECRET_FILE}.{os.getpid()}")
-        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(value + "\n")
-        try:
-            os.link(draft, path)
-        except FileExistsError:
-            return path.read_text(encoding="utf-8").strip()
-        finally:
-            draft.unlink()
-        log.info("generated the dashboard session secret in %s (set SESSION_SECRET to choose one)", path)
+        value, made = kept_token(path, 48)
+        if made:
+            log.info("generated the dashboard session secret in %s (set SESSION_SECRET to choose one)", path)
         return value
 
 

@@ -6,9 +6,25 @@ from enum import StrEnum
 
 # Frames analysed per second when nothing else is asked: enough to follow a walking person across a doorway.
 DEFAULT_SAMPLE_FPS = 5.0
-# The detector's input size of a camera stored or run without one. The API, the dashboard and the demo always
-# give one: the server's YOLO_IMGSZ (config/settings.py) unless the request names another.
-DEFAULT_IMGSZ = 480
+# The most a camera may ask for: beyond it the detector on a store's PC falls behind whatever the camera sends.
+MAX_SAMPLE_FPS = 30.0
+
+# The detector's input size (the long side of the letterboxed frame). One rule: a camera without a size of its
+# own runs at the server's YOLO_IMGSZ, and this is YOLO_IMGSZ's default (config/settings.py), the repository's
+# and a bare CameraSpec's. 640 because at 480 the benchmark clip loses a crossing a direction when sampled at
+# 10 fps, where 640 keeps every count (docs/benchmarks.md, "Counting accuracy"); 480 is 1.6x faster and counts
+# the same at 5 fps, for a site that sets YOLO_IMGSZ=480.
+DEFAULT_IMGSZ = 640
+MIN_IMGSZ, MAX_IMGSZ = 320, 1280
+# The model's stride: its input's sides are multiples of it.
+MODEL_STRIDE = 32
+
+
+def check_imgsz(size: int, name: str = "imgsz") -> int:
+    """`size` if the detector takes it (a multiple of the stride from MIN_IMGSZ to MAX_IMGSZ), else ValueError."""
+    if not MIN_IMGSZ <= size <= MAX_IMGSZ or size % MODEL_STRIDE:
+        raise ValueError(f"{name} must be a multiple of {MODEL_STRIDE} from {MIN_IMGSZ} to {MAX_IMGSZ}, got {size}")
+    return size
 
 
 class CameraStatus(StrEnum):

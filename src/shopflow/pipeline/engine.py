@@ -4,7 +4,7 @@ behind `shopflow analyze`, `shopflow serve` and `shopflow bridge`."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from shopflow.analysis.scene import SceneAnalyzer, SceneSettings, SceneUpdate
 from shopflow.analysis.staff import StaffDecision
@@ -27,6 +27,21 @@ class EngineSettings:
     tracker: TrackerSettings = field(default_factory=TrackerSettings)
     scene: SceneSettings = field(default_factory=SceneSettings)
     motion: MotionSettings = field(default_factory=MotionSettings)
+
+
+def engine_settings(person_confidence: float, *, motion_gate: bool = True) -> EngineSettings:
+    """The engine with YOLO_CONFIDENCE as the score that makes a box a person. The server's cameras and
+    `shopflow analyze` both build theirs here, so the two count alike. The tracker's other thresholds move only
+    as far as they must to stay in order (weak boxes <= persons <= new tracks); the detector is then run at
+    `tracker.low_confidence`, since the tracker's second stage needs the weak boxes too."""
+    defaults = EngineSettings()
+    tracker = replace(
+        defaults.tracker,
+        low_confidence=min(defaults.tracker.low_confidence, person_confidence),
+        high_confidence=person_confidence,
+        new_track_confidence=max(defaults.tracker.new_track_confidence, person_confidence),
+    )
+    return replace(defaults, tracker=tracker, motion=replace(defaults.motion, enabled=motion_gate))
 
 
 @dataclass(frozen=True, slots=True)

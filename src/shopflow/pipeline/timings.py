@@ -23,7 +23,3 @@ class StageTimings:
     def add(self, stage: str, seconds: float) -> None:
         self.seconds[stage] = self.seconds.get(stage, 0.0) + seconds
         self.calls[stage] = self.calls.get(stage, 0) + 1
-
-    def mean_ms(self, stage: str) -> float:
-        calls = self.calls.get(stage, 0)
-        return 1000.0 * self.seconds.get(stage, 0.0) / calls if calls else 0.0

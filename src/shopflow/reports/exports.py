@@ -21,7 +21,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
-from shopflow.reports.i18n import Lang, format_date, format_plain_number, format_time, label
+from shopflow.reports.i18n import Lang, decimal_separator, format_date, format_plain_number, format_time, label
 from shopflow.reports.series import HourlySeries, hourly_series
 from shopflow.storage.rollup_records import Counts
 
@@ -94,7 +94,9 @@ def _headers(lang: Lang) -> list[str]:
 def hourly_csv(series: HourlySeries, lang: Lang) -> bytes:
     """The series as CSV bytes (see the module docstring for the dialect)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";" if lang == "pt-BR" else ",", lineterminator="\r\n")
+    # The list separator is `;` wherever `,` is the decimal mark, as Excel's is (see the module docstring).
+    delimiter = ";" if decimal_separator(lang) == "," else ","
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([safe_text(header) for header in _headers(lang)])
     for point in series.points:
         row: list[str] = [

@@ -1,14 +1,18 @@
 """Labels and number/date formats of the exports, in Brazilian Portuguese (the default) or English.
 
-Formatting is done here rather than with the `locale` module: a server rarely has pt_BR locales installed, and
-`locale` is process-wide state that two requests in different languages would fight over.
+Numbers and dates are formatted by Babel with an explicit locale on every call, never with the `locale` module:
+a server rarely has pt_BR locales installed, and `locale` is process-wide state that two requests in different
+languages would fight over (Babel with no locale would read the process's LC_* variables, hence always one).
 """
 
 from __future__ import annotations
 
 import math
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
+
+from babel import Locale, dates, numbers
 
 Lang = Literal["pt-BR", "en"]
 LANGUAGES: tuple[Lang, ...] = ("pt-BR", "en")
@@ -97,41 +101,6 @@ LABELS: dict[Lang, dict[str, str]] = {
     },
 }
 
-_WEEKDAYS: dict[Lang, tuple[str, ...]] = {
-    "pt-BR": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"),
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-}
-_MONTHS: dict[Lang, tuple[str, ...]] = {
-    "pt-BR": (
-        "janeiro",
-        "fevereiro",
-        "março",
-        "abril",
-        "maio",
-        "junho",
-        "julho",
-        "agosto",
-        "setembro",
-        "outubro",
-        "novembro",
-        "dezembro",
-    ),
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-}
-
 
 def check_lang(lang: str) -> Lang:
     """`lang` if supported, else ValueError naming the choices."""
@@ -145,61 +114,82 @@ def label(lang: Lang, key: str) -> str:
     return LABELS[lang][key]
 
 
+# Babel's locale of each language.
+_LOCALES: dict[Lang, Locale] = {"pt-BR": Locale("pt", "BR"), "en": Locale("en")}
+
+# Explicit patterns rather than CLDR's "short" ones: the exports' columns must not change with a Babel upgrade,
+# and English uses ISO dates, which no English reader misreads (CLDR's en short date is 3/5/24).
+_DATE_PATTERNS: dict[Lang, str] = {"pt-BR": "dd/MM/yyyy", "en": "yyyy-MM-dd"}
+# Brazil and ISO both use the 24-hour clock.
+_TIME_PATTERN = "HH:mm"
+
+
+def _exact(value: float) -> Decimal:
+    """The float's exact value, so a half is rounded as Python's own formatting always did here (2.675 -> 2.67):
+    Babel would go through str(), which reads 2.675 as exactly half and rounds it to 2.68."""
+    return Decimal(value)
+
+
+def _decimals_pattern(digits: int, grouping: bool) -> str:
+    """A CLDR number pattern with exactly `digits` decimals: (2, True) -> "#,##0.00"."""
+    integer = "#,##0" if grouping else "0"
+    return f"{integer}.{'0' * digits}" if digits > 0 else integer
+
+
 def decimal_separator(lang: Lang) -> str:
-    return "," if lang == "pt-BR" else "."
+    return numbers.get_decimal_symbol(_LOCALES[lang])
 
 
 def format_number(value: float | None, lang: Lang, digits: int = 0) -> str:
     """1234.5 -> "1.234,5" (pt-BR) or "1,234.5" (en); None or NaN -> a dash."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or not math.isfinite(value):
         return LABELS[lang]["no_data"]
-    text = f"{value:,.{digits}f}"
-    if lang == "pt-BR":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    return numbers.format_decimal(_exact(value), format=_decimals_pattern(digits, True), locale=_LOCALES[lang])
 
 
 def format_plain_number(value: float | None, lang: Lang, digits: int = 1) -> str:
     """A number for a CSV cell: no thousands separator (spreadsheets would read it as text), locale decimals."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+    if value is None or not math.isfinite(value):
         return ""
-    text = f"{value:.{digits}f}"
-    return text.replace(".", decimal_separator(lang))
+    return numbers.format_decimal(_exact(value), format=_decimals_pattern(digits, False), locale=_LOCALES[lang])
 
 
 def format_percent(value: float | None, lang: Lang) -> str:
-    """+12.3 -> "+12,3%" (pt-BR) or "+12.3%" (en); None -> a dash (nothing to compare with)."""
-    if value is None:
+    """A change already in percent: +12.3 -> "+12,3%" (pt-BR) or "+12.3%" (en), a rise signed as a fall is;
+    None (nothing to compare with) or NaN -> a dash."""
+    if value is None or not math.isfinite(value):
         return LABELS[lang]["no_data"]
-    sign = "+" if value > 0 else ""
-    return f"{sign}{format_number(value, lang, 1)}%"
+    locale = _LOCALES[lang]
+    # scaleb(-2) shifts the exponent, so no rounding happens before Babel multiplies by 100 again.
+    text = numbers.format_percent(_exact(value).scaleb(-2), format=_decimals_pattern(1, True) + "%", locale=locale)
+    return numbers.get_plus_sign_symbol(locale) + text if value > 0 else text
 
 
 def format_date(day: date, lang: Lang) -> str:
-    """10/03/2024 (pt-BR) or 2024-03-10 (en: ISO, which no English reader misreads)."""
-    return day.strftime("%d/%m/%Y") if lang == "pt-BR" else day.isoformat()
+    """10/03/2024 (pt-BR) or 2024-03-10 (en)."""
+    return dates.format_date(day, _DATE_PATTERNS[lang], locale=_LOCALES[lang])
 
 
 def format_long_date(day: date, lang: Lang) -> str:
-    """domingo, 10 de março de 2024 / Sunday, March 10, 2024."""
-    weekday = _WEEKDAYS[lang][day.weekday()]
-    month = _MONTHS[lang][day.month - 1]
-    if lang == "pt-BR":
-        return f"{weekday}, {day.day} de {month} de {day.year}"
-    return f"{weekday}, {month} {day.day}, {day.year}"
+    """domingo, 10 de março de 2024 / Sunday, March 10, 2024 (CLDR's full date)."""
+    return dates.format_date(day, "full", locale=_LOCALES[lang])
 
 
-def format_time(moment: datetime) -> str:
-    """14:00 in both languages (Brazil and ISO both use the 24-hour clock)."""
-    return moment.strftime("%H:%M")
+def format_time(moment: datetime, lang: Lang = DEFAULT_LANG) -> str:
+    """14:00, on `moment`'s own clock (Babel converts nothing when given no time zone)."""
+    return dates.format_time(moment, _TIME_PATTERN, locale=_LOCALES[lang])
 
 
 def format_datetime(moment: datetime, lang: Lang) -> str:
-    return f"{format_date(moment.date(), lang)} {format_time(moment)}"
+    """10/03/2024 14:00 (pt-BR) or 2024-03-10 14:00 (en), on `moment`'s own clock."""
+    return dates.format_datetime(moment, f"{_DATE_PATTERNS[lang]} {_TIME_PATTERN}", locale=_LOCALES[lang])
 
 
 def format_duration(seconds: float | None, lang: Lang) -> str:
-    """95 -> "1 min 35 s"; 3720 -> "1 h 02 min"; under a minute -> "42 s"; None -> a dash."""
+    """95 -> "1 min 35 s"; 3720 -> "1 h 02 min"; under a minute -> "42 s"; None -> a dash.
+
+    Written here, not with Babel: `babel.dates.format_timedelta` rounds to a single unit ("2 minutes"), and a
+    dwell time needs both units in the compact form the cards and the PDF share."""
     if seconds is None or not math.isfinite(seconds):
         return LABELS[lang]["no_data"]
     whole = round(seconds)

@@ -22,9 +22,10 @@ from shopflow.ops.observability import init_sentry, install_observability
 from shopflow.ops.settings import OpsSettings
 from shopflow.server.hardening import install_hardening
 from shopflow.server.runtime import ServerRuntime
-from shopflow.services.accounts import accounts_for, setup_token
+from shopflow.services.accounts import accounts_for
 from shopflow.services.context import ServerContext
 from shopflow.services.demo import ensure_demo
+from shopflow.services.setup_token import setup_token
 from shopflow.storage import migrate
 from shopflow.storage.db import Database
 from shopflow.web import mount_dashboard

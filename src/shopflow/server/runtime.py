@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import replace
 
 from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
 from shopflow.ops.jobs import build_scheduler
 from shopflow.ops.scheduling import Scheduler
 from shopflow.pipeline.camera import CameraReport, CameraSpec
-from shopflow.pipeline.engine import EngineSettings
+from shopflow.pipeline.engine import engine_settings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.services.realtime import EventRelay, RealtimeBroker
@@ -32,10 +31,6 @@ from shopflow.vision.model_files import resolve_model
 
 log = logging.getLogger(__name__)
 
-# The pipeline asks the detector for boxes down to this confidence: the tracker's second stage keeps existing
-# tracks alive on weak boxes, while YOLO_CONFIDENCE decides who is a person.
-LOW_CONFIDENCE = 0.1
-
 
 def camera_spec(source: CameraSource) -> CameraSpec:
     return CameraSpec(
@@ -48,16 +43,6 @@ def camera_spec(source: CameraSource) -> CameraSpec:
         loop=source.loop_video,
         realtime=source.realtime_pace,
     )
-
-
-def engine_settings(settings: Settings) -> EngineSettings:
-    defaults = EngineSettings()
-    tracker = replace(
-        defaults.tracker,
-        high_confidence=settings.yolo_confidence,
-        new_track_confidence=max(defaults.tracker.new_track_confidence, settings.yolo_confidence),
-    )
-    return replace(defaults, tracker=tracker)
 
 
 class CameraStatusRecorder:
@@ -132,7 +117,8 @@ class ServerRuntime:
             model = backend_model(
                 Backend(self.settings.yolo_backend), resolve_model(self.settings.yolo_model), self.settings.data_dir
             )
-            confidence = min(LOW_CONFIDENCE, self.settings.yolo_confidence)
+            engine = engine_settings(self.settings.yolo_confidence)
+            confidence = engine.tracker.low_confidence
 
             def detector(imgsz: int) -> YoloOnnxDetector:
                 return YoloOnnxDetector(model, imgsz=imgsz, confidence=confidence, threads=self.settings.yolo_threads)
@@ -141,7 +127,7 @@ class ServerRuntime:
                 detector,
                 self.writer,
                 self.statuses,
-                settings=engine_settings(self.settings),
+                settings=engine,
                 on_frame=self.hub.on_frame,
             )
             self.resync()

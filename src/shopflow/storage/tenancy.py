@@ -20,10 +20,6 @@ _organisation: ContextVar[int | None] = ContextVar("shopflow_organisation", defa
 SETTING = "shopflow.organisation_id"
 
 
-def current_organisation() -> int | None:
-    return _organisation.get()
-
-
 def act_for(organisation_id: int | None) -> None:
     """From now on, in this context (an asyncio task and the threads it starts), act for this organisation."""
     _organisation.set(organisation_id)

@@ -17,10 +17,6 @@ an event whose (camera, key) is already stored is skipped and does not touch the
 from __future__ import annotations
 
 import logging
-import os
-import pickle
-import sqlite3
-import tempfile
 import threading
 import time
 from collections import deque
@@ -41,6 +37,7 @@ from shopflow.storage.repositories.cameras import CameraRepository, CameraRoutin
 from shopflow.storage.repositories.events import EventRepository
 from shopflow.storage.repositories.heatmaps import HeatmapRepository
 from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
+from shopflow.storage.spill import QueuedEvent, SpillFile
 
 log = logging.getLogger(__name__)
 
@@ -72,52 +69,6 @@ class WriterStats:
     dropped_events: int  # unknown camera or rejected by the database
     failed_flushes: int
     spilled: int = 0  # of the pending events, those waiting in the spill file rather than in memory
-
-
-@dataclass(frozen=True, slots=True)
-class _Item:
-    seq: int
-    camera_id: int
-    stamped: StampedEvent
-
-
-class _Spill:
-    """Counting events beyond the memory bound, oldest first, in a local SQLite file (stdlib `sqlite3`, not the
-    store's database, which is the thing that is down). Used with the writer's lock held."""
-
-    def __init__(self, path: Path | None) -> None:
-        if path is None:
-            handle, name = tempfile.mkstemp(prefix="shopflow-events-", suffix=".spill.sqlite")
-            os.close(handle)
-            path = Path(name)
-        self.path = path
-        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._connection.execute("CREATE TABLE IF NOT EXISTS spill (seq INTEGER PRIMARY KEY, item BLOB NOT NULL)")
-        (self.count,) = self._connection.execute("SELECT count(*) FROM spill").fetchone()
-        self.first_seq: int | None = None
-
-    def add(self, item: _Item) -> None:
-        # pickle: the file is written and read by this process only, in a path it created.
-        self._connection.execute("INSERT INTO spill (seq, item) VALUES (?, ?)", (item.seq, pickle.dumps(item)))
-        self.count += 1
-        if self.first_seq is None:
-            self.first_seq = item.seq
-
-    def take(self, limit: int) -> list[_Item]:
-        rows = self._connection.execute("SELECT seq, item FROM spill ORDER BY seq LIMIT ?", (limit,)).fetchall()
-        if rows:
-            self._connection.execute("DELETE FROM spill WHERE seq <= ?", (rows[-1][0],))
-        self.count -= len(rows)
-        following = self._connection.execute("SELECT min(seq) FROM spill").fetchone()
-        self.first_seq = following[0]
-        return [pickle.loads(blob) for _, blob in rows]  # our own file, see add()
-
-    def close(self) -> None:
-        self._connection.close()
-        if self.count == 0:
-            self.path.unlink(missing_ok=True)
-        else:
-            log.error("%d events were not written; they are kept in %s", self.count, self.path)
 
 
 class EventWriter:
@@ -158,9 +109,9 @@ class EventWriter:
         self._on_committed = on_committed
 
         self._lock = threading.Condition()
-        self._counting: deque[_Item] = deque()  # crossings, visits, tallies: never dropped
-        self._snapshots: deque[_Item] = deque()  # dropped oldest-first when the buffer is full
-        self._in_flight: list[_Item] = []
+        self._counting: deque[QueuedEvent] = deque()  # crossings, visits, tallies: never dropped
+        self._snapshots: deque[QueuedEvent] = deque()  # dropped oldest-first when the buffer is full
+        self._in_flight: list[QueuedEvent] = []
         self._seq = 0
         self._flush_requested = False
         self._closing = False
@@ -168,7 +119,7 @@ class EventWriter:
         self._routing: dict[int, tuple[float, CameraRouting]] = {}
         # Counting events beyond max_pending; opened on first use (a temporary file unless spill_path is given).
         self._spill_path = spill_path
-        self._spill: _Spill | None = None
+        self._spill: SpillFile | None = None
 
         self._written = 0
         self._duplicates = 0
@@ -194,7 +145,7 @@ class EventWriter:
             for stamped in kept:
                 self._make_room(deadline)
                 self._seq += 1
-                item = _Item(self._seq, camera_id, stamped)
+                item = QueuedEvent(self._seq, camera_id, stamped)
                 if isinstance(stamped.event, CountSnapshot):
                     self._snapshots.append(item)
                 elif self._spilled() or self._in_memory() >= self._max_pending:
@@ -205,9 +156,9 @@ class EventWriter:
             if self._pending() >= self._batch_size:
                 self._lock.notify_all()
 
-    def _spill_item(self, item: _Item) -> None:
+    def _spill_item(self, item: QueuedEvent) -> None:
         if self._spill is None:
-            self._spill = _Spill(self._spill_path)
+            self._spill = SpillFile(self._spill_path)
             log.warning("event buffer full of crossings and visits; spilling them to %s", self._spill.path)
         self._spill.add(item)
 
@@ -331,11 +282,11 @@ class EventWriter:
                 self._in_flight = []
                 self._lock.notify_all()
 
-    def _take_batch(self) -> list[_Item]:
+    def _take_batch(self) -> list[QueuedEvent]:
         if not self._counting and self._spilled():
             # Spilled events are newer than any counting event in memory: read them back once those are out.
             self._counting.extend(self._spill.take(self._batch_size) if self._spill is not None else [])
-        batch: list[_Item] = []
+        batch: list[QueuedEvent] = []
         while len(batch) < self._batch_size and (self._counting or self._snapshots):
             # Oldest first across both queues, so a flush waiter's events go out in order.
             if self._snapshots and (not self._counting or self._snapshots[0].seq < self._counting[0].seq):
@@ -344,7 +295,7 @@ class EventWriter:
                 batch.append(self._counting.popleft())
         return batch
 
-    def _write_with_retry(self, batch: list[_Item]) -> None:
+    def _write_with_retry(self, batch: list[QueuedEvent]) -> None:
         backoff = Backoff(first_seconds=self._retry_initial, max_seconds=self._retry_max, jitter_fraction=0.0)
         attempt = 0
         permanent_failures = 0
@@ -406,7 +357,7 @@ class EventWriter:
             except Exception:  # a listener's failure must not make the stored batch look failed and retried
                 log.exception("on_committed hook failed")
 
-    def _rows(self, batch: list[_Item]) -> EventRows:
+    def _rows(self, batch: list[QueuedEvent]) -> EventRows:
         routing = self._camera_routing({item.camera_id for item in batch})
         rows = EventRows()
         unknown = 0

@@ -9,7 +9,6 @@ from __future__ import annotations
 from enum import StrEnum
 from pathlib import Path
 
-from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_cache import ensure_derived_model
 from shopflow.vision.quantize import RECIPE, quantize_model
 
@@ -32,17 +31,3 @@ def backend_model(backend: Backend, source: Path, data_dir: Path) -> Path:
     if backend is Backend.FP32:
         return source
     return ensure_derived_model(source, int8_model_path(source, data_dir), recipe=RECIPE, build=quantize_model)
-
-
-def load_detector(
-    backend: Backend,
-    source: Path,
-    data_dir: Path,
-    *,
-    imgsz: int,
-    confidence: float,
-    threads: int,
-) -> YoloOnnxDetector:
-    return YoloOnnxDetector(
-        backend_model(backend, source, data_dir), imgsz=imgsz, confidence=confidence, threads=threads
-    )

@@ -12,13 +12,14 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
+from shopflow.domain.cameras import DEFAULT_IMGSZ, MODEL_STRIDE, check_imgsz
 from shopflow.domain.people import Detections
 from shopflow.vision.model_files import ModelError
 
 log = logging.getLogger(__name__)
 
 Image = npt.NDArray[np.uint8]
-STRIDE = 32
+STRIDE = MODEL_STRIDE
 PERSON_CLASS = 0
 PAD_VALUE = 114  # the grey YOLO models were trained with around letterboxed images
 
@@ -64,13 +65,12 @@ class YoloOnnxDetector:
         self,
         model_path: Path,
         *,
-        imgsz: int = 640,
+        imgsz: int = DEFAULT_IMGSZ,
         confidence: float = 0.5,
         nms_iou: float = 0.45,
         threads: int = 2,
     ) -> None:
-        if not 320 <= imgsz <= 1280 or imgsz % STRIDE:
-            raise ValueError(f"input size must be a multiple of 32 from 320 to 1280, got {imgsz}")
+        check_imgsz(imgsz, "input size")
         if not 0.0 < confidence < 1.0:
             raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
         options = ort.SessionOptions()

@@ -89,7 +89,7 @@ def test_camera_crud_and_defaults(database: Database) -> None:
         door = cameras.create(store.id, "Door", "rtsp://admin:s3cret@192.168.0.10:554/live", lines=(DOOR,))
         aisle = cameras.create(store.id, "Aisle", "/videos/aisle.mp4", enabled=False, zones=(SHELF,))
 
-    assert (door.sample_fps, door.imgsz, door.enabled, door.status) == (5.0, 480, True, CameraStatus.OFFLINE)
+    assert (door.sample_fps, door.imgsz, door.enabled, door.status) == (5.0, 640, True, CameraStatus.OFFLINE)
     assert door.lines == (DOOR,)
     assert door.source_url == "rtsp://***@192.168.0.10:554/live"
     assert aisle.status == CameraStatus.DISABLED

@@ -16,7 +16,8 @@ import pytest
 from nicegui.testing import User
 
 from shopflow.config.credentials import hash_password
-from shopflow.services.accounts import Accounts, setup_token
+from shopflow.services.accounts import Accounts
+from shopflow.services.setup_token import setup_token
 from shopflow.storage.db import Database
 from shopflow.storage.records import Language, StoreRecord, UserRecord, UserRole
 from shopflow.storage.repositories import StoreRepository, UserRepository

@@ -10,20 +10,32 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.api.params import Id
-from shopflow.api.schemas.text import Name, PlainText, ShortName
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.api.schemas.text import Name, PlainText, ShortName, stripped_name
+from shopflow.domain.cameras import (
+    DEFAULT_SAMPLE_FPS,
+    MAX_IMGSZ,
+    MAX_SAMPLE_FPS,
+    MIN_IMGSZ,
+    MODEL_STRIDE,
+    CameraStatus,
+)
 from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA, GeometryError
 from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
-MIN_SAMPLE_FPS, MAX_SAMPLE_FPS = 0.5, 30.0
-MIN_IMGSZ, MAX_IMGSZ = 320, 1280
+MIN_SAMPLE_FPS = 0.5
 
 Point = tuple[float, float]
 _T = TypeVar("_T")
 SampleFps = Annotated[float, Field(ge=MIN_SAMPLE_FPS, le=MAX_SAMPLE_FPS, description="frames analysed per second")]
 ImgSz = Annotated[
-    int, Field(ge=MIN_IMGSZ, le=MAX_IMGSZ, multiple_of=32, description="detector input size, a multiple of 32")
+    int,
+    Field(
+        ge=MIN_IMGSZ,
+        le=MAX_IMGSZ,
+        multiple_of=MODEL_STRIDE,
+        description=f"detector input size, a multiple of {MODEL_STRIDE}",
+    ),
 ]
 
 
@@ -90,15 +102,6 @@ def _geometry(field: str, build: Callable[[], _T]) -> _T:
         ) from None
 
 
-def _name(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
 def _source(value: str | None) -> str | None:
     # Only its form: whether the server may open it (media folder, addresses) is the camera service's call.
     return None if value is None else check_source_form(value)
@@ -121,7 +124,7 @@ class CameraCreate(BaseModel):
     loop_video: bool = Field(False, description="video files only: start again at the end")
     realtime_pace: bool = Field(True, description="video files only: play at the video's own pace")
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)
@@ -156,7 +159,7 @@ class CameraUpdate(BaseModel):
     loop_video: bool | None = None
     realtime_pace: bool | None = None
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
     _check_lines = field_validator("lines")(_lines)
     _check_zones = field_validator("zones")(_zones)

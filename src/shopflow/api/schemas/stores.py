@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shopflow.api.params import Id
-from shopflow.api.schemas.text import Name
+from shopflow.api.schemas.text import Name, stripped_name
 from shopflow.storage.records import DEFAULT_TIMEZONE, validate_opening_hours
 from shopflow.storage.repositories.stores import validate_timezone
 
@@ -36,15 +36,6 @@ def _timezone(value: str | None) -> str | None:
     return None if value is None else validate_timezone(value.strip())
 
 
-def _name(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip()
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
 class StoreCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -58,7 +49,7 @@ class StoreCreate(BaseModel):
         None, description="your organisation (the default); another organisation is a 404"
     )
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_timezone = field_validator("timezone")(_timezone)
     _check_hours = field_validator("opening_hours")(_hours)
 
@@ -72,7 +63,7 @@ class StoreUpdate(BaseModel):
     timezone: str | None = None
     opening_hours: dict[Weekday, DayHours] | None = None
 
-    _check_name = field_validator("name")(_name)
+    _check_name = field_validator("name")(stripped_name)
     _check_timezone = field_validator("timezone")(_timezone)
     _check_hours = field_validator("opening_hours")(_hours)
 

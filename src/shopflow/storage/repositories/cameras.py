@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, CameraStatus
+from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, MAX_SAMPLE_FPS, CameraStatus, check_imgsz
 from shopflow.domain.geometry import check_geometry_counts
 from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
@@ -17,8 +17,6 @@ from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
 from shopflow.storage.records import CameraRecord, CameraSource, LineConfig, ZoneConfig, check_unique_names
 from shopflow.storage.repositories.rollups import RollupRepository
-
-MAX_SAMPLE_FPS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +45,8 @@ def _zones(value: Iterable[ZoneConfig]) -> list[ZoneConfig]:
 def _check_sampling(sample_fps: float | None, imgsz: int | None) -> None:
     if sample_fps is not None and not 0.0 < sample_fps <= MAX_SAMPLE_FPS:
         raise ValueError(f"sample_fps must be above 0 and at most {MAX_SAMPLE_FPS:g}, got {sample_fps:g}")
-    if imgsz is not None and (imgsz < 32 or imgsz % 32):
-        raise ValueError(f"imgsz must be a positive multiple of 32 (the model's stride), got {imgsz}")
+    if imgsz is not None:
+        check_imgsz(imgsz)
 
 
 def _name(value: str) -> str:

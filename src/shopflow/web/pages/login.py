@@ -7,12 +7,8 @@ import asyncio
 from nicegui import app, ui
 
 from shopflow.config.credentials import PasswordError
-from shopflow.services.accounts import (
-    SETUP_TOKEN_FILE,
-    FirstRunDoneError,
-    SetupTokenError,
-    check_setup_token,
-)
+from shopflow.services.accounts import FirstRunDoneError
+from shopflow.services.setup_token import SETUP_TOKEN_FILE, SetupTokenError, check_setup_token
 from shopflow.storage.errors import AlreadyExistsError
 from shopflow.storage.records import Language
 from shopflow.web.auth import accounts, sign_in

@@ -117,7 +117,11 @@ def test_cli_prints_the_summary_and_writes_the_json(tmp_path: Path) -> None:
     # No staff rule given: everyone is a customer.
     for counts in report["lines"].values():
         assert (counts["customers_in"], counts["customers_out"]) == (counts["in"], counts["out"])
-    assert report["staff"] == {"tracks": 0, "by_rule": {"face": 0, "uniform": 0, "staff_zone": 0, "long_stay": 0}}
+    assert report["staff"] == {
+        "tracks": 0,
+        "by_rule": {"face": 0, "uniform": 0, "staff_zone": 0, "long_stay": 0},
+        "decisions": [],
+    }
     assert set(report["zones"]["plaza"]) == {"visits", "dwell_seconds", "peak_occupancy"}
     assert report["frames"] == 398  # 795 frames at 10 fps sampled at 5 fps
     assert report["video_seconds"] == pytest.approx(79.5)

@@ -170,10 +170,13 @@ def test_a_staff_decision_covers_crossings_made_before_it() -> None:
     report = builder.build(len(employee), len(employee) / FPS, 1.0, {}, len(employee)).to_json()
     # ... and the decision moves it to staff: everyone is 2 in, customers 1.
     assert report["lines"]["door"] == {"in": 2, "out": 0, "customers_in": 1, "customers_out": 0}
+    [decision] = report["staff"]["decisions"]
     assert report["staff"] == {
         "tracks": 1,
         "by_rule": {"face": 0, "uniform": 0, "staff_zone": 1, "long_stay": 0},
+        "decisions": [{**decision, "track_id": 1, "rule": "staff_zone"}],
     }
+    assert decision["first_seen"] <= decision["decided_at"]
     # Unique visitors and potential customers leave the employee out.
     assert report["unique_visitors"] == 1
     assert report["potential_customers"] == 1

@@ -262,4 +262,15 @@ class StaffTally:
         return counts
 
     def to_json(self) -> dict[str, object]:
-        return {"tracks": len(self.decisions), "by_rule": self.by_rule()}
+        # Each decision with when the track was first seen and when it was decided, so a report shows whether
+        # staff were told apart before they crossed a line (their crossings count as staff either way).
+        decisions = [
+            {
+                "track_id": d.track_id,
+                "rule": d.rule.value,
+                "first_seen": round(d.first_seen, 2),
+                "decided_at": round(d.decided_at, 2),
+            }
+            for d in sorted(self.decisions.values(), key=lambda d: d.first_seen)
+        ]
+        return {"tracks": len(self.decisions), "by_rule": self.by_rule(), "decisions": decisions}

@@ -8,9 +8,11 @@ so nothing new goes out unguarded.
 from __future__ import annotations
 
 import itertools
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,6 +39,16 @@ _counter = itertools.count(1)
 def password_hash() -> str:
     """Hashed once: scrypt at its production cost takes a third of a second a time."""
     return hash_password(PASSWORD, check=False)
+
+
+@pytest.fixture
+def db_url(tmp_path: Path, sqlite_template: Path) -> str:
+    """SQLite only: who may call what is decided before any SQL, the same on both dialects, and
+    test_api_isolation.py runs the organisation boundaries on PostgreSQL (with and without row-level security)."""
+    path = tmp_path / "data" / "shopflow.db"
+    path.parent.mkdir()
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
 
 
 @dataclass

@@ -3,6 +3,10 @@ cannot be read, control characters; and the OpenAPI schema describes the error b
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -10,8 +14,35 @@ from fastapi.testclient import TestClient
 
 from shopflow.api.params import MAX_ID
 from shopflow.api.schemas.errors import ErrorOut
+from shopflow.server.app import create_app
+from shopflow.storage import migrate
+from tests.conftest import DIALECTS, fresh_pg_database
+
+from .conftest import make_settings, owner_token
 
 BEYOND = (MAX_ID + 1, 2**63, 2**64 + 1)
+
+
+@pytest.fixture(scope="module", params=DIALECTS)
+def client(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, sqlite_template: Path
+) -> Iterator[TestClient]:
+    """One server per dialect for the whole module: every request here is refused (or only reads), so the cases
+    need not pay for a fresh server each (there are over 150 of them)."""
+    folder = tmp_path_factory.mktemp("robust")
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            (folder / "data").mkdir()
+            shutil.copyfile(sqlite_template, folder / "data" / "shopflow.db")
+            url = f"sqlite:///{folder / 'data' / 'shopflow.db'}"
+        else:
+            url = stack.enter_context(fresh_pg_database(request.getfixturevalue("pg_admin_url")))
+            migrate.upgrade(url)
+        test_client = stack.enter_context(
+            TestClient(create_app(make_settings(url, folder / "server"), start_pipeline=False))
+        )
+        test_client.headers["Authorization"] = f"Bearer {owner_token(test_client)}"
+        yield test_client
 
 
 def refused(response: Any, field: str) -> str:

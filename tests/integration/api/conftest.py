@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,12 +13,14 @@ import cv2
 import pytest
 from fastapi.testclient import TestClient
 
+from shopflow.config.credentials import hash_password
 from shopflow.config.settings import Settings
 from shopflow.server.app import create_app
 from shopflow.server.runtime import ServerRuntime
 from shopflow.services.accounts import accounts_for
 from shopflow.services.demo import sample_video
-from shopflow.storage.records import SessionKind
+from shopflow.storage.records import SessionKind, UserRole
+from shopflow.storage.repositories import UserRepository
 
 CLIP_FRAMES = 150  # 15 s of the sample at its 10 fps
 
@@ -70,13 +73,23 @@ def runtime_of(client: TestClient) -> ServerRuntime:
     return runtime
 
 
+@cache
+def owner_password_hash() -> str:
+    # Hashed once per test run: scrypt at its production cost takes a third of a second, and hundreds of tests
+    # start a server with an owner. Signing in with the password is tested in test_api_sessions.py.
+    return hash_password(OWNER_PASSWORD)
+
+
 def owner_token(client: TestClient) -> str:
-    """The first owner of the server (created once), signed in with a fresh bearer token."""
+    """The owner of the server's organisation (made on first use), with a fresh bearer token."""
     accounts = accounts_for(runtime_of(client))
-    if not accounts.has_users():
-        accounts.create_first_owner(OWNER_EMAIL, OWNER_PASSWORD)
-    user = accounts.authenticate(OWNER_EMAIL, OWNER_PASSWORD)
-    assert user is not None
+    user = accounts.find_user(OWNER_EMAIL)
+    if user is None:
+        organisation = accounts.first_organisation()
+        with runtime_of(client).database.session() as session:
+            user = UserRepository(session).create(
+                OWNER_EMAIL, owner_password_hash(), organisation_id=organisation, role=UserRole.OWNER
+            )
     return accounts.start_session(user, SessionKind.TOKEN).token
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from starlette.websockets import WebSocketDisconnect
 
 from shopflow.config.settings import Settings
 from shopflow.server.app import create_app
-from shopflow.services.accounts import SESSION_COOKIE, accounts_for
+from shopflow.services.accounts import SESSION_COOKIE, Accounts, accounts_for
+from shopflow.storage.db import Database
 from shopflow.storage.records import SessionKind
+from shopflow.storage.repositories import AuditRepository
 
 from .conftest import OWNER_EMAIL, OWNER_PASSWORD, make_settings, owner_token, runtime_of
 
@@ -173,6 +176,7 @@ def test_an_api_caller_over_its_rate_is_told_when_to_come_back(limited: TestClie
 
 def test_the_audit_log_records_sign_ins_changes_reads_and_exports(client: TestClient, anonymous: TestClient) -> None:
     anonymous.post("/api/auth/token", json={"email": OWNER_EMAIL, "password": "Errada-Senha-0000"})
+    assert anonymous.post("/api/auth/token", json={"email": OWNER_EMAIL, "password": OWNER_PASSWORD}).is_success
     store = client.post("/api/stores", json={"name": "Loja Auditada"}).json()["id"]
     client.post(f"/api/stores/{store}/api-keys", json={"name": "bi", "scope": "read"})
     client.post("/api/users", json={"email": "gerente@loja.com.br", "password": "Acerola-Prata-Kiwi-55"})
@@ -180,7 +184,6 @@ def test_the_audit_log_records_sign_ins_changes_reads_and_exports(client: TestCl
     client.get("/api/analytics/export.csv", params={"store_id": store, "since": "2026-11-01", "until": "2026-11-01"})
     actions = {entry["action"] for entry in client.get("/api/audit").json()}
     assert {
-        "owner_created",
         "sign_in",
         "sign_in_failed",
         "store_created",
@@ -191,3 +194,11 @@ def test_the_audit_log_records_sign_ins_changes_reads_and_exports(client: TestCl
     } <= actions
     failed = client.get("/api/audit", params={"action": "sign_in_failed"}).json()
     assert [entry["actor"] for entry in failed] == [OWNER_EMAIL]
+
+
+def test_the_first_owner_is_audited(database: Database) -> None:
+    accounts = Accounts(database, session_lifetime=timedelta(hours=1))
+    owner = accounts.create_first_owner("primeira@loja.com.br", OWNER_PASSWORD)
+    with database.session() as session:
+        [entry] = AuditRepository(session).list(owner.organisation_id)
+    assert (entry.action, entry.actor, entry.subject) == ("owner_created", owner.email, f"user {owner.id}")

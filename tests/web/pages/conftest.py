@@ -10,6 +10,7 @@ import shutil
 import sys
 from collections.abc import Iterator
 from datetime import timedelta
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -67,8 +68,14 @@ def add_user(
 ) -> UserRecord:
     with database.session() as session:
         return UserRepository(session).create(
-            email, hash_password(PASSWORD), organisation_id=organisation(database), role=role, language=language
+            email, password_hash(), organisation_id=organisation(database), role=role, language=language
         )
+
+
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per test run (scrypt at its production cost takes a third of a second)."""
+    return hash_password(PASSWORD)
 
 
 def organisation(database: Database) -> int:

@@ -2,7 +2,7 @@
 users and their stores, API keys, and the audit entries each of these leaves.
 
 Session tokens are random 256-bit values; only their SHA-256 is stored. A browser signs in by trading a
-one-minute ticket for a fresh cookie (web/session_routes.py), so every sign-in starts a new session and a
+one-minute ticket for a fresh cookie (`/auth/session`, web/auth.py), so every sign-in starts a new session and a
 session id planted before sign-in is worth nothing (no fixation). The first-run setup token is in
 services/setup_token.py.
 

@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from shopflow.services.access import AccessDeniedError, Caller, Permission, require_store, visible_stores
 from shopflow.storage.db import Database
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.records import StoreRecord
-from shopflow.storage.repositories import AuditRepository, StoreRepository
+from shopflow.storage.records import PrivacySettings, StoreRecord
+from shopflow.storage.repositories import AuditRepository, PrivacyRepository, StoreRepository
 
 
 class StoreService:
@@ -45,6 +45,29 @@ class StoreService:
                 actor=self._caller.label, action="store_created", subject=f"store {store.id}", store_id=store.id
             )
         return store
+
+    def privacy(self, store_id: int) -> PrivacySettings:
+        with self._database.read_session() as session:
+            require_store(session, self._caller, store_id)
+            return PrivacyRepository(session).get(store_id)
+
+    def save_privacy(
+        self, store_id: int, *, retention_days: int, face_recognition: bool, consent_text: str
+    ) -> PrivacySettings:
+        """Retention and face recognition are the owner's call (they decide what personal data is kept)."""
+        with self._database.session() as session:
+            require_store(session, self._caller, store_id, Permission.ADMIN)
+            saved = PrivacyRepository(session).update(
+                store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
+            )
+            AuditRepository(session).add(
+                actor=self._caller.label,
+                action="privacy_changed",
+                subject=f"store {store_id}",
+                detail=f"retention {retention_days} days, faces {'on' if face_recognition else 'off'}",
+                store_id=store_id,
+            )
+        return saved
 
     def update(
         self,

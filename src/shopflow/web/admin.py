@@ -15,7 +15,7 @@ from shopflow.services.accounts import accounts_for
 from shopflow.services.context import ServerContext
 from shopflow.services.stores import StoreService
 from shopflow.storage.records import ApiKeyRecord, Language, PrivacySettings, StoreRecord, UserRecord, UserRole
-from shopflow.storage.repositories import CameraRepository, PrivacyRepository
+from shopflow.storage.repositories import CameraRepository
 
 
 def save_store(
@@ -60,18 +60,16 @@ def revoke_api_key(rt: ServerContext, caller: Caller, api_key_id: int) -> ApiKey
     return accounts_for(rt).revoke_api_key(caller, api_key_id)
 
 
-def get_privacy(rt: ServerContext, store_id: int) -> PrivacySettings:
-    with rt.database.session() as session:
-        return PrivacyRepository(session).get(store_id)
+def get_privacy(rt: ServerContext, caller: Caller, store_id: int) -> PrivacySettings:
+    return StoreService(rt.database, caller).privacy(store_id)
 
 
 def save_privacy(
-    rt: ServerContext, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
+    rt: ServerContext, caller: Caller, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
 ) -> PrivacySettings:
-    with rt.database.session() as session:
-        return PrivacyRepository(session).update(
-            store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
-        )
+    return StoreService(rt.database, caller).save_privacy(
+        store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
+    )
 
 
 @dataclass(frozen=True, slots=True)

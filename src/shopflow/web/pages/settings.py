@@ -236,7 +236,7 @@ def _revoker(key_id: int, key_name: str, show: Any) -> Any:
 
 
 async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:
-    privacy = await asyncio.to_thread(get_privacy, runtime(), store.id)
+    privacy = await asyncio.to_thread(get_privacy, runtime(), require_caller(), store.id)
     owner = user.role is UserRole.OWNER
     retention = (
         ui.number(t("retention_days"), value=privacy.retention_days, min=1, max=3650, precision=0)
@@ -260,7 +260,7 @@ async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:
         try:
             days = int(retention.value) if retention.value is not None else 0
             await asyncio.to_thread(
-                save_privacy, runtime(), store.id, days, bool(faces.value), str(consent.value or "")
+                save_privacy, runtime(), require_caller(), store.id, days, bool(faces.value), str(consent.value or "")
             )
         except (StorageError, ValueError, TypeError) as error:
             failure(t("save"), error)

@@ -48,6 +48,7 @@ from shopflow.storage.repositories import (
     StoreRepository,
     UserRepository,
 )
+from shopflow.storage.repositories.sessions import TOUCH_EVERY
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +171,17 @@ class Accounts:
     def session_caller(self, token: str, kinds: tuple[SessionKind, ...]) -> Caller | None:
         if not token.startswith(SESSION_TOKEN_PREFIX):
             return None
-        with self._database.session() as session:
+        # Read-only: checking who calls must not queue behind the event writer for SQLite's write lock. The last
+        # use is written at most once a minute, in a transaction of its own.
+        with self._database.read_session() as session:
             found = SessionRepository(session).find_user(_token_hash(token), kinds)
             if found is None:
                 return None
-            session_id, user_id = found
+            session_id, user_id, due = found
             user = UserRepository(session).get(user_id)
+        if due:
+            with self._database.session() as session:
+                SessionRepository(session).touch(session_id)
         return Caller.of_user(user, session_id)
 
     def bearer_caller(self, token: str) -> Caller | None:
@@ -189,13 +195,16 @@ class Accounts:
         return None
 
     def _api_key_caller(self, token: str) -> Caller | None:
-        with self._database.session() as session:
+        with self._database.read_session() as session:
             keys = ApiKeyRepository(session)
             key = keys.find_active_by_hash(hash_api_key(token))
             if key is None:
                 return None
-            keys.touch(key.id)
+            due = keys.due_touch(key, TOUCH_EVERY)
             store = StoreRepository(session).get(key.store_id)
+        if due:
+            with self._database.session() as session:
+                ApiKeyRepository(session).touch(key.id)
         return Caller.of_api_key(key, store.organisation_id)
 
     def end_session(self, token: str) -> None:

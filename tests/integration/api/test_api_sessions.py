@@ -4,6 +4,9 @@ stolen token after sign-out, guessing passwords, flooding the API; and the audit
 from __future__ import annotations
 
 import re
+import shutil
+import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -202,3 +205,25 @@ def test_the_first_owner_is_audited(database: Database) -> None:
     with database.session() as session:
         [entry] = AuditRepository(session).list(owner.organisation_id)
     assert (entry.action, entry.actor, entry.subject) == ("owner_created", owner.email, f"user {owner.id}")
+
+
+def test_checking_the_caller_never_waits_for_the_write_lock(tmp_path: Path, sqlite_template: Path) -> None:
+    """On SQLite a request's sign-in check only reads: with another writer holding the lock (the event writer, a
+    backup), a signed-in GET still answers at once. The last use is recorded at most once a minute. (PostgreSQL's
+    readers never wait for writers.)"""
+    path = tmp_path / "data" / "shopflow.db"
+    path.parent.mkdir()
+    shutil.copyfile(sqlite_template, path)
+    settings = make_settings(f"sqlite:///{path}", tmp_path / "server")
+    with TestClient(create_app(settings, start_pipeline=False)) as client:
+        client.headers["Authorization"] = f"Bearer {owner_token(client)}"
+        assert client.get("/api/stores").status_code == 200  # records this token's first use
+        holder = sqlite3.connect(path, isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            started = time.monotonic()
+            assert client.get("/api/stores").status_code == 200
+            assert time.monotonic() - started < 2.0  # SQLite's busy timeout is longer: nothing waited
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -66,6 +66,10 @@ class ApiKeyRepository:
         """Unrevoked keys with this prefix and their hashes, for schemes whose hash needs a per-key salt."""
         query = select(ApiKeyRow).where(ApiKeyRow.prefix == prefix, ApiKeyRow.revoked_at.is_(None))
         return [(_record(row), row.key_hash) for row in self._session.scalars(query)]
+
+    def due_touch(self, key: ApiKeyRecord, every: timedelta) -> bool:
+        """Whether the key's last use is older than `every` (written at most that often, not per request)."""
+        return key.last_used_at is None or utcnow() - key.last_used_at > every
 
     def touch(self, api_key_id: int, at: datetime | None = None) -> None:
         when = require_utc(at, "last use") if at is not None else utcnow()

@@ -32,8 +32,9 @@ class SessionRepository:
         self._session.flush()
         return row.id
 
-    def find_user(self, token_hash: str, kinds: tuple[SessionKind, ...]) -> tuple[int, int] | None:
-        """(session id, user id) of a live session of one of `kinds` whose user is active; None otherwise."""
+    def find_user(self, token_hash: str, kinds: tuple[SessionKind, ...]) -> tuple[int, int, bool] | None:
+        """(session id, user id, whether last_seen_at is due a `touch`) of a live session of one of `kinds` whose
+        user is active; None otherwise. Only reads: a request's sign-in check never takes SQLite's write lock."""
         now = utcnow()
         query = (
             select(UserSessionRow.id, UserSessionRow.user_id, UserSessionRow.last_seen_at)
@@ -49,19 +50,21 @@ class SessionRepository:
         if found is None:
             return None
         session_id, user_id, last_seen = found
-        if last_seen is None or now - last_seen > TOUCH_EVERY:
-            self._session.execute(
-                update(UserSessionRow).where(UserSessionRow.id == session_id).values(last_seen_at=now)
-            )
-        return session_id, user_id
+        return session_id, user_id, last_seen is None or now - last_seen > TOUCH_EVERY
+
+    def touch(self, session_id: int) -> None:
+        self._session.execute(
+            update(UserSessionRow).where(UserSessionRow.id == session_id).values(last_seen_at=utcnow())
+        )
 
     def take_ticket(self, token_hash: str) -> int | None:
         """The user of a live sign-in ticket, which is used up: a ticket works once."""
         found = self.find_user(token_hash, (SessionKind.TICKET,))
         if found is None:
             return None
-        self._session.execute(delete(UserSessionRow).where(UserSessionRow.id == found[0]))
-        return found[1]
+        session_id, user_id, _ = found
+        self._session.execute(delete(UserSessionRow).where(UserSessionRow.id == session_id))
+        return user_id
 
     def end(self, token_hash: str) -> None:
         self._session.execute(delete(UserSessionRow).where(UserSessionRow.token_hash == token_hash))

@@ -57,7 +57,7 @@ TICKET_LIFETIME = timedelta(minutes=1)
 DEFAULT_ORGANISATION = "Minha empresa"
 
 
-def _token_hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -158,13 +158,13 @@ class Accounts:
         token = _new_token()
         lifetime = TICKET_LIFETIME if kind is SessionKind.TICKET else self._lifetime
         with self._database.session() as session:
-            session_id = SessionRepository(session).create(user.id, kind, _token_hash(token), lifetime)
+            session_id = SessionRepository(session).create(user.id, kind, token_hash(token), lifetime)
         return NewSession(token=token, user=user, session_id=session_id)
 
     def redeem_ticket(self, ticket: str) -> NewSession | None:
         """A fresh browser session for a live ticket (used up here), or None."""
         with self._database.session() as session:
-            user_id = SessionRepository(session).take_ticket(_token_hash(ticket))
+            user_id = SessionRepository(session).take_ticket(token_hash(ticket))
             user = None if user_id is None else UserRepository(session).get(user_id)
         return None if user is None else self.start_session(user, SessionKind.BROWSER)
 
@@ -174,7 +174,7 @@ class Accounts:
         # Read-only: checking who calls must not queue behind the event writer for SQLite's write lock. The last
         # use is written at most once a minute, in a transaction of its own.
         with self._database.read_session() as session:
-            found = SessionRepository(session).find_user(_token_hash(token), kinds)
+            found = SessionRepository(session).find_user(token_hash(token), kinds)
             if found is None:
                 return None
             session_id, user_id, due = found
@@ -209,7 +209,7 @@ class Accounts:
 
     def end_session(self, token: str) -> None:
         with self._database.session() as session:
-            SessionRepository(session).end(_token_hash(token))
+            SessionRepository(session).end(token_hash(token))
 
     def end_all_sessions(self, caller: Caller, user_id: int, *, keep_current: bool = False) -> int:
         """Sign a user out everywhere: themselves, or (an owner) anyone of their organisation."""

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from nicegui import ui
 from nicegui.testing import User
 
 from shopflow.config.credentials import hash_api_key, verify_password
+from shopflow.services.accounts import Accounts, token_hash
 from shopflow.storage.db import Database
-from shopflow.storage.records import Language, UserRole
-from shopflow.storage.repositories import ApiKeyRepository, PrivacyRepository, StoreRepository, UserRepository
+from shopflow.storage.records import Language, SessionKind, UserRole
+from shopflow.storage.repositories import (
+    ApiKeyRepository,
+    PrivacyRepository,
+    SessionRepository,
+    StoreRepository,
+    UserRepository,
+)
 
-from .conftest import RETRIES, add_store, add_user, grant, sign_in
+from .conftest import PASSWORD, RETRIES, add_store, add_user, grant, sign_in
 
 
 def _element(user: User, marker: str) -> ui.element:
@@ -163,3 +172,28 @@ async def test_switching_the_language_is_remembered_for_the_user(user: User, dat
     await user.should_see("Start by adding a camera", retries=RETRIES)
     with database.session() as session:
         assert UserRepository(session).get(account.id).language is Language.EN
+
+
+async def test_a_user_changes_their_password_and_signs_out_everywhere(user: User, database: Database) -> None:
+    account = add_user(database)
+    add_store(database)
+    other = Accounts(database, session_lifetime=timedelta(hours=1)).start_session(account, SessionKind.TOKEN)
+    await sign_in(user)
+    await user.open("/settings")
+    user.find(marker="tab-account").click()
+    user.find(marker="current-password").type("senha-errada-000")
+    user.find(marker="new-password").type("Pitanga-Cinza-Mamao-77")
+    user.find(marker="repeat-new-password").type("Pitanga-Cinza-Mamao-77")
+    user.find(marker="change-password").click()
+    await user.should_see("the current password is not right", retries=RETRIES)
+    user.find(marker="current-password").clear().type(PASSWORD)
+    user.find(marker="change-password").click()
+    await user.should_see("Senha alterada", retries=RETRIES)
+    with database.session() as session:
+        assert verify_password("Pitanga-Cinza-Mamao-77", UserRepository(session).password_hash(account.id))
+        # The other session (a phone, say) ended with the change; this browser's goes on.
+        assert SessionRepository(session).find_user(token_hash(other.token), (SessionKind.TOKEN,)) is None
+    user.find(marker="sign-out-everywhere").click()
+    await user.should_see(marker="sign-in", retries=RETRIES)
+    await user.open("/settings")
+    await user.should_see(marker="sign-in", retries=RETRIES)

@@ -12,6 +12,7 @@ from shopflow.config.credentials import PasswordError
 from shopflow.services.access import AccessDeniedError
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import WEEKDAYS, Language, StoreRecord, UserRecord, UserRole
+from shopflow.web.account import account_tab
 from shopflow.web.admin import (
     create_api_key,
     create_user,
@@ -325,6 +326,7 @@ def add_page() -> None:
                 keys_tab = ui.tab(t("tab_api_keys")).mark("tab-api-keys")
                 privacy_tab = ui.tab(t("tab_privacy")).mark("tab-privacy")
                 system_tab = ui.tab(t("tab_system")).mark("tab-system")
+                account_tab_ = ui.tab(t("tab_account")).mark("tab-account")
             with ui.tab_panels(tabs, value=store_tab).classes("w-full rounded"):
                 with ui.tab_panel(store_tab).classes("gap-3"):
                     _store_tab(store, can_manage(user))
@@ -336,3 +338,5 @@ def add_page() -> None:
                     await _privacy_tab(store, user)
                 with ui.tab_panel(system_tab).classes("gap-3"):
                     await _system_tab(store)
+                with ui.tab_panel(account_tab_).classes("gap-3"):
+                    account_tab(user)

@@ -10,10 +10,19 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from shopflow.config.credentials import hash_password
+from shopflow.services.accounts import Accounts
+from shopflow.storage.db import Database
+from shopflow.storage.records import SessionKind, UserRole
+from shopflow.storage.repositories import UserRepository
+
+OWNER_EMAIL, OWNER_PASSWORD = "dona@loja.com.br", "Caju-Verde-Manga-2026"
 
 
 def free_port() -> int:
@@ -49,11 +58,29 @@ class Server:
                 raise AssertionError(f"server exited with {self.process.returncode}: {self.log_tail()}")
             try:
                 if self.client.get("/api/health").status_code == 200:
+                    self._sign_in()
                     return
             except httpx.TransportError:
                 pass
             time.sleep(0.3)
         raise AssertionError(f"server did not answer within {timeout} s: {self.log_tail()}")
+
+    def _sign_in(self) -> None:
+        """Call the API as the organisation's owner (made on first use, straight in the server's database)."""
+        if "Authorization" in self.client.headers:
+            return  # a restart: the token lives in the database and still works
+        database = Database.from_url(self.database_url)
+        try:
+            accounts = Accounts(database, session_lifetime=timedelta(hours=12))
+            organisation = accounts.first_organisation()
+            with database.session() as session:
+                owner = UserRepository(session).create(
+                    OWNER_EMAIL, hash_password(OWNER_PASSWORD), organisation_id=organisation, role=UserRole.OWNER
+                )
+            token = accounts.start_session(owner, SessionKind.TOKEN).token
+        finally:
+            database.dispose()
+        self.client.headers["Authorization"] = f"Bearer {token}"
 
     def log_tail(self) -> str:
         path = self.data_dir / "server.log"

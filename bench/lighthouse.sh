@@ -15,7 +15,7 @@ DATA_DIR="$data" YOLO_IMGSZ=320 DATABASE_URL="" .venv/bin/python -m shopflow.cli
 server=$!
 for _ in $(seq 60); do curl -fs "http://127.0.0.1:$port/api/health" >/dev/null && break; sleep 1; done
 
-headers="$(.venv/bin/python bench/lighthouse_login.py "http://127.0.0.1:$port")"
+headers="$(.venv/bin/python bench/lighthouse_login.py "http://127.0.0.1:$port" "$data")"
 sleep 5  # let the demo camera count for a moment, like an owner who opens the page during the day
 CHROME_PATH=/usr/bin/chromium "$out/node_modules/.bin/lighthouse" "http://127.0.0.1:$port/" \
   --quiet --output=json --output=html --output-path="$out/overview" \

@@ -40,9 +40,6 @@ class ForbiddenError(ShopFlowError):
     status_code = 403
 
 
-accounts_of = accounts_for
-
-
 def get_accounts(runtime: RuntimeDep) -> Accounts:
     return accounts_for(runtime)
 

@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session
 from shopflow.config.credentials import (
     API_KEY_PREFIX,
     PasswordError,
-    check_password_rules,
     hash_api_key,
     hash_password,
     new_api_key,
@@ -229,15 +228,13 @@ class Accounts:
     def create_first_owner(self, email: str, password: str, language: Language = Language.PT_BR) -> UserRecord:
         """The owner of a server without users (FirstRunDoneError once there is one). The owner's organisation is
         the one already there (the demo's, on a new install), or a new one."""
-        check_password_rules(password, email)
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, email)
         with self._database.session() as session:
-            users, stores = UserRepository(session), StoreRepository(session)
+            users = UserRepository(session)
             # Checked in the same transaction as the insert (SQLite takes the write lock up front).
             if users.count():
                 raise FirstRunDoneError("an owner already exists; sign in")
-            found = stores.list_organisations()
-            organisation_id = found[0].id if found else stores.create_organisation(DEFAULT_ORGANISATION).id
+            organisation_id = StoreRepository(session).server_organisation(DEFAULT_ORGANISATION)
             user = users.create(
                 email, password_hash, organisation_id=organisation_id, role=UserRole.OWNER, language=language
             )
@@ -251,9 +248,7 @@ class Accounts:
     def first_organisation(self) -> int:
         """The server's organisation (the first; a single business's server has one), made if there is none."""
         with self._database.session() as session:
-            stores = StoreRepository(session)
-            found = stores.list_organisations()
-            return found[0].id if found else stores.create_organisation(DEFAULT_ORGANISATION).id
+            return StoreRepository(session).server_organisation(DEFAULT_ORGANISATION)
 
     def find_user(self, email: str) -> UserRecord | None:
         with self._database.read_session() as session:
@@ -277,8 +272,7 @@ class Accounts:
         """PasswordError or ValueError for bad input, AlreadyExistsError for a taken e-mail."""
         caller.require(Permission.ADMIN)
         organisation_id = self._organisation_of(caller)
-        check_password_rules(password, email)
-        password_hash = hash_password(password)
+        password_hash = hash_password(password, email)
         with self._database.session() as session:
             user = UserRepository(session).create(
                 email,
@@ -336,8 +330,7 @@ class Accounts:
             user = users.get(caller.user_id)
             if not verify_password(current, users.password_hash(user.id)):
                 raise PasswordError("the current password is not right")
-        check_password_rules(new, user.email)
-        password_hash = hash_password(new)
+        password_hash = hash_password(new, user.email)
         with self._database.session() as session:
             UserRepository(session).update(user.id, password_hash=password_hash)
             SessionRepository(session).end_all(user.id, keep_id=caller.session_id)
@@ -348,8 +341,7 @@ class Accounts:
         caller.require(Permission.ADMIN)
         with self._database.session() as session:
             user = self._user_for(session, caller, user_id, own_ok=False)
-        check_password_rules(new, user.email)
-        password_hash = hash_password(new)
+        password_hash = hash_password(new, user.email)
         with self._database.session() as session:
             UserRepository(session).update(user.id, password_hash=password_hash)
             SessionRepository(session).end_all(user.id)

@@ -62,9 +62,8 @@ def ensure_demo(database: Database, *, force: bool, imgsz: int) -> CameraRecord 
         stores = StoreRepository(session)
         store = next((s for s in stores.list_all() if s.is_demo), None)
         if store is None:
-            # The server's organisation when it has one, so its owner sees the demo beside their own stores.
-            organisations = stores.list_organisations()
-            owner = organisations[0].id if organisations else stores.create_organisation(DEMO_ORGANISATION).id
+            # The server's organisation, so its owner sees the demo beside their own stores.
+            owner = stores.server_organisation(DEMO_ORGANISATION)
             store = stores.create(owner, DEMO_STORE, timezone=DEMO_TIMEZONE, is_demo=True)
         demo = cameras.create(
             store.id,

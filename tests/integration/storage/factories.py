@@ -22,9 +22,8 @@ def store_with_cameras(
 ) -> tuple[StoreRecord, list[CameraRecord]]:
     with database.session() as session:
         stores = StoreRepository(session)
-        # The server's organisation when there is one (the demo's), so its owner sees the store.
-        organisations = stores.list_organisations()
-        organisation = organisations[0].id if organisations else stores.create_organisation("Acme").id
+        # The server's organisation (the demo's, when there is one), so its owner sees the store.
+        organisation = stores.server_organisation("Acme")
         store = stores.create(organisation, "Centro", timezone=timezone)
         repository = CameraRepository(session)
         made = [

@@ -81,9 +81,7 @@ def password_hash() -> str:
 def organisation(database: Database) -> int:
     """The server's organisation (made on first use): users and stores of a page test share it."""
     with database.session() as session:
-        stores = StoreRepository(session)
-        found = stores.list_organisations()
-        return found[0].id if found else stores.create_organisation("Acme").id
+        return StoreRepository(session).server_organisation("Acme")
 
 
 def add_store(database: Database, name: str = "Loja Centro", timezone: str = "America/Sao_Paulo") -> StoreRecord:

@@ -75,10 +75,11 @@ class StoreRepository:
             raise NotFoundError("organisation", organisation_id)
         return _organisation(row)
 
-    def list_organisations(self) -> list[OrganisationRecord]:
-        return [
-            _organisation(row) for row in self._session.scalars(select(OrganisationRow).order_by(OrganisationRow.id))
-        ]
+    def server_organisation(self, name_if_none: str) -> int:
+        """The server's organisation: the first one (a single business's server has one), made if there is none.
+        The first owner, the demo store and the CLI's users all join it."""
+        first = self._session.scalars(select(OrganisationRow.id).order_by(OrganisationRow.id).limit(1)).first()
+        return first if first is not None else self.create_organisation(name_if_none).id
 
     def create(
         self,

@@ -1,22 +1,30 @@
-"""The server counts exactly what `shopflow analyze` counts on the same video with the same geometry, on SQLite
-and on PostgreSQL, and a server killed mid-run loses nothing it acknowledged and counts nothing twice."""
+"""The server counts exactly what `shopflow analyze` counts on the same video with the same geometry and the same
+staff rule, on SQLite and on PostgreSQL, and a server killed mid-run loses nothing it acknowledged and counts
+nothing twice.
+
+The store's staff uniform is BJ's jacket (tests/e2e/test_vtest_staff.py): the CLI and the server's camera worker
+must both tell him apart, and the server's stored customer figures must leave out exactly what the CLI's do."""
 
 from __future__ import annotations
 
 import shutil
 import time
 from collections import Counter
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import cv2
 import pytest
 
 from shopflow.analysis.report import AnalysisReport
 from shopflow.config.geometry import parse_line, parse_zone
 from shopflow.pipeline.analyze import analyze_source
+from shopflow.pipeline.staff import StaffConfig
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
+from shopflow.vision.uniform import Uniform, uniform_from_box
 
 from .server import Server, running_server
 
@@ -24,8 +32,24 @@ pytestmark = pytest.mark.video
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
 LINES = {"vertical": ((0.40, 0.98), (0.40, 0.28)), "horizontal": ((0.30, 0.50), (1.00, 0.50))}
+# Which side is the store's inside: `in` enters through the vertical line, `out` through the horizontal one, so
+# BJ's outward crossing of the horizontal line is an entry and the customer entries must leave it out.
+INSIDE = {"vertical": "positive", "horizontal": "negative"}
+ENTRY_DIRECTION = {"vertical": "in", "horizontal": "out"}
 ZONES = {"plaza": [(0.45, 0.35), (0.95, 0.35), (0.95, 0.80), (0.45, 0.80)]}
 FPS = 5.0
+
+
+def bj_jacket() -> Uniform:
+    """The uniform as the dashboard takes it: a box drawn round BJ on frame 670, the jacket only."""
+    video = cv2.VideoCapture(str(SAMPLE))
+    try:
+        video.set(cv2.CAP_PROP_POS_FRAMES, 670)
+        ok, image = video.read()
+    finally:
+        video.release()
+    assert ok
+    return replace(uniform_from_box(image, (565.0, 264.0, 598.0, 371.0), "jaqueta azul"), lower=None)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +61,7 @@ def cli_report() -> AnalysisReport:
         lines=[parse_line(f"{name}:{a[0]},{a[1]},{b[0]},{b[1]}") for name, (a, b) in LINES.items()],
         zones=[parse_zone(f"{name}:" + ";".join(f"{x},{y}" for x, y in polygon)) for name, polygon in ZONES.items()],
         sample_fps=FPS,
+        staff=StaffConfig(uniform=bj_jacket()),
     )
 
 
@@ -50,6 +75,7 @@ def in_media(data_dir: Path) -> Path:
 
 def add_camera(server: Server, video: Path) -> int:
     store_id = server.get("/api/stores")[0]["id"]
+    server.send("PUT", f"/api/stores/{store_id}/uniform", bj_jacket().to_json())
     for camera in server.get("/api/cameras", store_id=store_id):
         if camera["is_demo"]:  # the demo would share the CPU; it is not what is measured here
             server.send("PATCH", f"/api/cameras/{camera['id']}", {"enabled": False})
@@ -62,7 +88,7 @@ def add_camera(server: Server, video: Path) -> int:
             "source_url": str(video),
             "sample_fps": FPS,
             "imgsz": 640,
-            "lines": [{"name": n, "a": a, "b": b, "inside": "positive"} for n, (a, b) in LINES.items()],
+            "lines": [{"name": n, "a": a, "b": b, "inside": INSIDE[n]} for n, (a, b) in LINES.items()],
             "zones": [{"name": n, "polygon": p} for n, p in ZONES.items()],
             "loop_video": False,
             "realtime_pace": False,
@@ -75,6 +101,7 @@ def server_figures(server: Server, camera_id: int) -> dict[str, Any]:
     crossings = server.all_events(camera_id, "crossing")
     visits = server.all_events(camera_id, "visit")
     by_line = Counter((c["line"], c["direction"]) for c in crossings)
+    staff = Counter((c["line"], c["direction"]) for c in crossings if c["person_kind"] == "employee")
     camera = server.get(f"/api/cameras/{camera_id}")
     today = date.today()
     daily = server.get(
@@ -89,6 +116,8 @@ def server_figures(server: Server, camera_id: int) -> dict[str, Any]:
         "lines": {name: {"in": by_line[(name, "in")], "out": by_line[(name, "out")]} for name in LINES},
         "visits": Counter(v["zone"] for v in visits),
         "rollup_entries_exits": (totals["entries"], totals["exits"]),
+        "customer_entries": totals["customer_entries"],
+        "staff_crossings": {key: count for key, count in staff.items() if count},
         "unique_visitors": totals["unique_visitors"],
         "potential_customers": totals["potential_customers"],
         "groups": totals["groups"],
@@ -108,17 +137,33 @@ def stored_figures(server: Server, camera_id: int, expected: dict[str, Any], tim
 
 
 def expected_figures(report: AnalysisReport) -> dict[str, Any]:
-    inside_in = sum(c["in"] for c in report.lines.values())
-    inside_out = sum(c["out"] for c in report.lines.values())
+    exit_direction = {"in": "out", "out": "in"}
+    entries = sum(c[ENTRY_DIRECTION[name]] for name, c in report.lines.items())
+    exits = sum(c[exit_direction[ENTRY_DIRECTION[name]]] for name, c in report.lines.items())
+    staff = {
+        (name, direction): report.staff.crossings(name, direction)
+        for name in report.lines
+        for direction in ("in", "out")
+        if report.staff.crossings(name, direction)
+    }
+    staff_entries = sum(report.staff.crossings(name, ENTRY_DIRECTION[name]) for name in report.lines)
     return {
         "lines": report.lines,
         "visits": Counter({name: zone.visits for name, zone in report.zones.items()}),
-        "rollup_entries_exits": (inside_in, inside_out),
+        "rollup_entries_exits": (entries, exits),
+        "customer_entries": entries - staff_entries,
+        "staff_crossings": staff,
         "unique_visitors": report.unique_visitors,
         "potential_customers": report.potential_customers,
         "groups": report.groups,
         "keys": True,
     }
+
+
+def test_the_cli_tells_bj_apart_by_his_jacket(cli_report: AnalysisReport) -> None:
+    """The premise of the comparison: the uniform makes one track staff, and his crossing of the entrance counts."""
+    assert cli_report.staff.by_rule()["uniform"] == 1
+    assert expected_figures(cli_report)["staff_crossings"] == {("vertical", "out"): 1, ("horizontal", "out"): 1}
 
 
 def test_server_counts_equal_cli_counts(empty_url: str, tmp_path: Path, cli_report: AnalysisReport) -> None:

@@ -199,3 +199,20 @@ def _box(track_id: int):  # type: ignore[no-untyped-def]
     from .tracks import person
 
     return person(track_id, 5.0, 5.0)
+
+
+def test_a_staff_track_departs_once_with_its_last_sighting_and_memory_stays_bounded() -> None:
+    settings = StaffSettings(zones=(COUNTER,), forget_after_seconds=2.0)
+    classifier = StaffClassifier(1000, 1000, settings)
+    paths = {1: stay(BEHIND_COUNTER, 20) + gap(30), 2: stay(FLOOR, 50)}
+    departures = []
+    for at, people in frames(paths):
+        classifier.update(people, at)
+        departures.extend(classifier.take_departures())
+    assert [(d.decision.track_id, d.decision.rule, d.last_seen) for d in departures] == [
+        (1, StaffRule.ZONE, pytest.approx(19 / FPS))
+    ], "the customer on the floor never departs as staff"
+    assert len(classifier) == 1  # only the customer still in view
+    # The end of the stream closes whoever is still known; a customer is not a staff presence.
+    assert classifier.finish() == []
+    assert len(classifier) == 0

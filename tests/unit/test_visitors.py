@@ -119,3 +119,21 @@ def test_a_visitor_in_view_is_settled_once_seen_clearly_and_the_tally_never_goes
     assert counter.take_arrivals() == [200.0]
     counter.forget([3])
     assert counter.customers == 2
+
+
+def test_a_visitor_decided_staff_after_being_counted_is_withdrawn_once_and_not_remembered() -> None:
+    counter = VisitorCounter(VisitorSettings(decide_after_views=3))
+    for step in range(10):
+        counter.update([person(5, 10, 10)], 50.0 + 0.2 * step, {5: BLUE} if step >= 2 else None)
+    assert (counter.customers, counter.take_arrivals()) == (1, [50.0])
+    # Decided staff (a uniform, a face) while still in view: the arrival stored earlier must be taken back.
+    assert counter.withdraw(5) == 50.0
+    assert counter.withdraw(5) is None, "taken back once"
+    assert counter.withdraw(99) is None, "nobody by that id"
+    counter.forget([5])
+    assert (counter.customers, counter.employees) == (0, 1)
+    # A customer in the same colours later is a new visitor, not "the employee coming back".
+    for step in range(10):
+        counter.update([person(6, 10, 10)], 90.0 + 0.2 * step, {6: BLUE} if step >= 2 else None)
+    assert counter.customers == 1
+    assert counter.take_arrivals() == [90.0]

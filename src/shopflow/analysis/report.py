@@ -9,7 +9,7 @@ from typing import Any
 
 from shopflow.analysis.scene import SceneAnalyzer
 from shopflow.analysis.staff import StaffDecision, StaffTally
-from shopflow.domain.events import Event, Visit
+from shopflow.domain.events import Visit
 
 
 @dataclass(slots=True)
@@ -89,7 +89,7 @@ class ReportBuilder:
         self._dwell: dict[str, list[float]] = {zone.zone.name: [] for zone in scene.zones}
         self.staff = StaffTally()
 
-    def add(self, events: Iterable[Event]) -> None:
+    def add(self, events: Iterable[object]) -> None:
         events = list(events)
         for event in events:
             if isinstance(event, Visit):

@@ -8,6 +8,7 @@ can move everything the track did before (its entry through the front door inclu
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -106,6 +107,14 @@ class StaffDecision:
     detail: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class StaffPresence:
+    """A track decided to be staff, from its first to its last sighting (reported when the track is forgotten)."""
+
+    decision: StaffDecision
+    last_seen: float
+
+
 @dataclass(slots=True)
 class _Evidence:
     first_seen: float
@@ -128,6 +137,8 @@ class StaffClassifier:
         ]
         self._tracks: dict[int, _Evidence] = {}
         self.decisions_total: dict[StaffRule, int] = dict.fromkeys(StaffRule, 0)
+        # Bounded like every per-track state: a 24/7 camera whose departures nobody collects drops the oldest.
+        self._departures: deque[StaffPresence] = deque(maxlen=10_000)
 
     def undecided(self, track_id: int) -> bool:
         """True for a track still worth measuring (faces are embedded only for these)."""
@@ -165,9 +176,19 @@ class StaffClassifier:
             kind = PersonKind.CUSTOMER if evidence.decision is None else PersonKind.EMPLOYEE
             labelled.append(person if person.kind is kind else replace(person, kind=kind))
         limit = self.settings.forget_after_seconds
-        for track_id in [t for t, e in self._tracks.items() if at - e.last_seen > limit]:
-            del self._tracks[track_id]
+        self.forget([t for t, e in self._tracks.items() if at - e.last_seen > limit])
         return labelled, decided
+
+    def take_departures(self) -> list[StaffPresence]:
+        """The staff tracks forgotten since the previous call, with when each was last seen."""
+        departures = list(self._departures)
+        self._departures.clear()
+        return departures
+
+    def finish(self) -> list[StaffPresence]:
+        """End of the stream: every staff track still known has departed."""
+        self.forget(list(self._tracks))
+        return self.take_departures()
 
     def _decide(
         self,
@@ -207,7 +228,9 @@ class StaffClassifier:
 
     def forget(self, track_ids: Iterable[int]) -> None:
         for track_id in track_ids:
-            self._tracks.pop(track_id, None)
+            evidence = self._tracks.pop(track_id, None)
+            if evidence is not None and evidence.decision is not None:
+                self._departures.append(StaffPresence(evidence.decision, evidence.last_seen))
 
     def __len__(self) -> int:
         return len(self._tracks)

@@ -67,6 +67,7 @@ class VisitorCounter:
         self._live: dict[int, _Sighting] = {}
         self._departed: deque[_Departed] = deque(maxlen=self.settings.remember_at_most)
         self._customers = 0  # new visitors settled so far, in view or gone
+        self._withdrawn = 0  # of those, the ones decided to be staff afterwards
         self._finished_employees = 0
         self.returning = 0
         # Arrival times (stream seconds) of visitors settled since the last take_arrivals(); bounded, as nobody
@@ -154,6 +155,21 @@ class VisitorCounter:
             else:
                 match.claimed = True
 
+    def withdraw(self, track_id: int) -> float | None:
+        """A person decided to be staff after they were counted a new visitor: they were not one. Returns when
+        they had arrived (so the stored tally can be corrected in that hour), or None if they were not counted."""
+        sighting = self._live.get(track_id)
+        if sighting is None:
+            return None
+        sighting.kind = PersonKind.EMPLOYEE
+        if not sighting.new_visitor:
+            return None
+        # Unsettled again, so forgetting them counts a finished employee and keeps their colours out of the
+        # departed visitors a newcomer could be mistaken for.
+        sighting.new_visitor = None
+        self._withdrawn += 1
+        return sighting.first_at
+
     def take_arrivals(self) -> list[float]:
         """When the visitors settled since the previous call arrived (stream seconds): a visitor is counted in
         the hour they came in, even when they were recognised as new a little later."""
@@ -163,8 +179,9 @@ class VisitorCounter:
 
     @property
     def customers(self) -> int:
-        """Distinct customers settled so far (never decreases); someone in view counts once they are settled."""
-        return self._customers
+        """Distinct customers settled so far; someone in view counts once they are settled. It only goes down when
+        someone already counted is decided to be staff (`withdraw`)."""
+        return self._customers - self._withdrawn
 
     @property
     def employees(self) -> int:

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # from it, calibrated on the bundled sample, cached in DATA_DIR/models). docs/benchmarks.md says which is
     # faster on which CPU; the default is the one that is faster here and counts the same.
     yolo_backend: Literal["onnx-fp32", "onnx-int8"] = "onnx-fp32"
+    # Face recognition of staff (when a store turns it on): the largest distance between a face and an enrolled
+    # employee's that still names them. Lower refuses more strangers and misses more staff (docs/benchmarks.md).
+    face_match_threshold: float = Field(0.4, gt=0.0, lt=2.0)
 
     data_dir: Path = DEFAULT_DATA_DIR
     database_url: str = ""

@@ -46,7 +46,38 @@ class HeatmapTally:
             raise ValueError(f"frame size must be positive, got {self.frame_width}x{self.frame_height}")
 
 
-SinkEvent = Event | PartyTally | HeatmapTally
+@dataclass(frozen=True, slots=True)
+class StaffCorrection:
+    """A track was decided to be staff: everything it did before, sent as a customer's, becomes staff's.
+
+    Never a silent rewrite: storage keeps the correction as a row of its own (who, by which rule, since when)
+    and moves the track's earlier crossings, visits and visitor tally from customers to staff in the rollups.
+    """
+
+    track_id: int
+    rule: str  # analysis.staff.StaffRule's value
+    detail: str  # the staff zone's name, or the employee's key for a face; "" otherwise
+    first_seen: float  # stream seconds: the track's first sighting, from which it is staff's
+    at: float  # stream seconds: when the decision was made
+    visitor_arrived_at: float | None = None  # the track had been counted a new visitor arriving then
+
+    def __post_init__(self) -> None:
+        if self.at < self.first_seen:
+            raise ValueError(f"track {self.track_id} was decided before it was first seen")
+
+
+@dataclass(frozen=True, slots=True)
+class StaffDeparture:
+    """A track decided to be staff left the view: closes its presence (the attendance view's last sighting)."""
+
+    track_id: int
+    first_seen: float  # stream seconds, as in the track's StaffCorrection
+    at: float  # stream seconds: last seen
+
+
+STAFF_KEY_MARK = "k:"
+
+SinkEvent = Event | PartyTally | HeatmapTally | StaffCorrection | StaffDeparture
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,3 +92,16 @@ class StampedEvent:
     occurred_at: datetime
     key: str  # unique per camera; the same key written twice is stored once
     processing_time_ms: float | None = None  # for a CountSnapshot: how long its frame took to analyse
+
+
+def staff_key(session: str, track_id: int, first_seen: float) -> str:
+    """A staff correction's key: one per track of a stream session."""
+    return f"{session}:{STAFF_KEY_MARK}{track_id}:{first_seen:.3f}"
+
+
+def session_of(key: str) -> str:
+    """The stream session of a staff correction's key; every event key of that session starts with it and ':'."""
+    session, separator, _ = key.rpartition(f":{STAFF_KEY_MARK}")
+    if not separator or not session:
+        raise ValueError(f"not a staff correction's key: {key!r}")
+    return session

@@ -2,12 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from shopflow.analysis.staff import StaffSettings
 from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, CameraStatus
 from shopflow.domain.geometry import CountingLine, Zone
+from shopflow.vision.uniform import Uniform
+
+# Enrolled faces as the worker gets them: (employee key, embeddings as float32 bytes), a value so that a changed
+# gallery is a changed spec (and the worker restarts with it).
+EnrolledFaces = tuple[tuple[str, tuple[bytes, ...]], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StaffRules:
+    """How a camera tells staff from customers: its place and time rules, the store's uniform and, when the store
+    turned face recognition on, its consenting employees' faces. No rule at all: everyone is a customer."""
+
+    settings: StaffSettings = field(default_factory=StaffSettings)
+    uniform: Uniform | None = None
+    faces: EnrolledFaces | None = None  # None: face recognition off
+    face_threshold: float | None = None  # None: the gallery's default
+
+    @property
+    def active(self) -> bool:
+        return self.settings.any_rule or self.uniform is not None or bool(self.faces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +41,7 @@ class CameraSpec:
     zones: tuple[Zone, ...] = ()
     loop: bool = False  # video files only: play again from the start (the demo camera)
     realtime: bool = True  # video files only: play at the video's own pace, like a camera
+    staff: StaffRules = field(default_factory=StaffRules)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from shopflow.analysis.scene import SceneAnalyzer, SceneSettings, SceneUpdate
-from shopflow.analysis.staff import StaffDecision
-from shopflow.domain.events import Event
+from shopflow.analysis.staff import StaffDecision, StaffPresence
 from shopflow.domain.geometry import CountingLine, Zone
 from shopflow.domain.people import Detections, TrackedPerson
+from shopflow.domain.stamped import SinkEvent, StaffCorrection, StaffDeparture
 from shopflow.pipeline.motion import MotionGate, MotionSettings
 from shopflow.pipeline.sources import Frame
 from shopflow.pipeline.staff import StaffStage
@@ -51,6 +51,8 @@ class FrameResult:
     detected: bool  # False when the motion gate skipped the detector
     # Tracks decided to be staff on this frame: everything they did before is staff's too (analysis/staff.py).
     staff: list[StaffDecision] = field(default_factory=list)
+    # What storage must hear about staff: the corrections of this frame's decisions, and staff tracks gone.
+    staff_events: list[StaffCorrection | StaffDeparture] = field(default_factory=list)
 
 
 class CameraEngine:
@@ -106,7 +108,31 @@ class CameraEngine:
         ended = self.tracker.removed_since_last_call()
         with self.timings.measure("analyse"):
             update = self.scene.update(self._people, frame.timestamp, colours, ended)
-        return FrameResult(frame, update, detect, decisions)
+        staff_events: list[StaffCorrection | StaffDeparture] = []
+        if self._staff is not None:
+            staff_events.extend(self._correction(decision) for decision in decisions)
+            staff_events.extend(_departure(presence) for presence in self._staff.rules.take_departures())
+        return FrameResult(frame, update, detect, decisions, staff_events)
 
-    def finish(self) -> list[Event]:
-        return self.scene.finish()
+    def _correction(self, decision: StaffDecision) -> StaffCorrection:
+        # Counted as a new visitor before the decision? Then that visitor was never one.
+        arrived_at = self.scene.visitors.withdraw(decision.track_id)
+        return StaffCorrection(
+            decision.track_id,
+            decision.rule.value,
+            decision.detail,
+            decision.first_seen,
+            decision.decided_at,
+            visitor_arrived_at=arrived_at,
+        )
+
+    def finish(self) -> list[SinkEvent]:
+        """End of the stream: the scene's open visits and parties, and the staff tracks still in view."""
+        events: list[SinkEvent] = list(self.scene.finish())
+        if self._staff is not None:
+            events.extend(_departure(presence) for presence in self._staff.rules.finish())
+        return events
+
+
+def _departure(presence: StaffPresence) -> StaffDeparture:
+    return StaffDeparture(presence.decision.track_id, presence.decision.first_seen, presence.last_seen)

@@ -4,14 +4,23 @@ so a camera full of known staff costs nothing once they are recognised."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
+
 from shopflow.analysis.staff import FaceSighting, StaffClassifier, StaffDecision, StaffSettings
 from shopflow.domain.people import TrackedPerson
+from shopflow.pipeline.camera import StaffRules
+from shopflow.pipeline.face_watch import FaceWatch
 from shopflow.vision.detector import Image
+from shopflow.vision.faces import Embedding, Face, FaceEmbedder, FaceError, FaceGallery
 from shopflow.vision.uniform import Uniform, uniform_matches
+
+log = logging.getLogger(__name__)
 
 
 class FaceMatcher(Protocol):
@@ -73,3 +82,39 @@ class StaffConfig:
 
     def stage(self, frame_width: int, frame_height: int) -> StaffStage:
         return StaffStage(frame_width, frame_height, self.settings, uniform=self.uniform, faces=self.faces)
+
+
+class SharedEmbedder:
+    """One face embedder for every camera of a process (its models take tens of megabytes and seconds to load),
+    used by one camera at a time: dlib does not promise its detectors are safe to share between threads."""
+
+    def __init__(self, embedder: FaceEmbedder) -> None:
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self.name = embedder.name
+
+    def find(self, rgb: Image, upsample: int = 1) -> list[Face]:
+        with self._lock:
+            return self._embedder.find(rgb, upsample)
+
+    def embed(self, rgb: Image, face: Face) -> Embedding:
+        with self._lock:
+            return self._embedder.embed(rgb, face)
+
+
+def staff_config(rules: StaffRules, embedder: Callable[[], FaceEmbedder] | None) -> StaffConfig:
+    """A camera's StaffConfig from its spec's rules. Faces need `embedder` (loaded on the first camera that
+    needs it); a process that cannot load one keeps the other rules and says why in the log."""
+    faces: FaceMatcher | None = None
+    if rules.faces and embedder is not None:
+        try:
+            loaded = embedder()
+        except FaceError as error:
+            log.warning("face recognition is on but unavailable, staff are told apart by the other rules: %s", error)
+        else:
+            gallery = FaceGallery(
+                {key: [np.frombuffer(blob, dtype=np.float32) for blob in blobs] for key, blobs in rules.faces},
+                **({} if rules.face_threshold is None else {"threshold": rules.face_threshold}),
+            )
+            faces = FaceWatch(loaded, gallery)
+    return StaffConfig(settings=rules.settings, uniform=rules.uniform, faces=faces)

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 import numpy as np
 
 from shopflow.analysis.scene import SceneAnalyzer
-from shopflow.domain.events import CountSnapshot, Crossing, Event, Visit, ZoneEntry
-from shopflow.domain.stamped import HeatmapTally, PartyTally, SinkEvent, StampedEvent
+from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
+from shopflow.domain.stamped import (
+    HeatmapTally,
+    PartyTally,
+    SinkEvent,
+    StaffCorrection,
+    StaffDeparture,
+    StampedEvent,
+    staff_key,
+)
 from shopflow.pipeline.sources import Frame
 
 # How often (stream seconds) the heatmap's growth is sent: each tally is a whole grid, so not every frame.
@@ -32,6 +41,11 @@ def event_key(session: str, event: SinkEvent) -> str:
             return f"{session}:p:{event.at:.3f}"
         case HeatmapTally():
             return f"{session}:h:{event.at:.3f}"
+        case StaffCorrection():
+            # One per track: storage finds the track's earlier events by this session prefix and the track id.
+            return staff_key(session, event.track_id, event.first_seen)
+        case StaffDeparture():
+            return f"{staff_key(session, event.track_id, event.first_seen)}:end"
     raise TypeError(f"not an event: {event!r}")
 
 
@@ -95,7 +109,7 @@ class EventStamper:
         ]
 
     def stamp(
-        self, events: list[Event], frame: Frame, processing_ms: float | None = None, *, final: bool = False
+        self, events: Sequence[SinkEvent], frame: Frame, processing_ms: float | None = None, *, final: bool = False
     ) -> list[StampedEvent]:
         """Stamp one frame's events, adding the tallies that are due.
 

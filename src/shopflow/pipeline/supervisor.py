@@ -12,6 +12,7 @@ from shopflow.pipeline.engine import EngineSettings
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.worker import CameraWorker, FrameListener
 from shopflow.vision.detector import YoloOnnxDetector
+from shopflow.vision.faces import FaceEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,9 @@ class CameraSupervisor:
         *,
         settings: EngineSettings | None = None,
         on_frame: FrameListener | None = None,
+        face_embedder: Callable[[], FaceEmbedder] | None = None,
     ) -> None:
+        self._face_embedder = face_embedder
         self._detector_factory = detector_factory
         self._sink = sink
         self._listener = listener
@@ -73,6 +76,7 @@ class CameraSupervisor:
                         self._listener,
                         settings=self._settings,
                         on_frame=self._on_frame,
+                        face_embedder=self._face_embedder,
                     )
                     self._workers[camera_id] = worker
                     worker.start()

@@ -18,7 +18,9 @@ from shopflow.pipeline.engine import CameraEngine, EngineSettings, FrameResult
 from shopflow.pipeline.live_frames import NewestFrameReader
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source
+from shopflow.pipeline.staff import staff_config
 from shopflow.pipeline.stamping import EventStamper
+from shopflow.vision.faces import FaceEmbedder
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +40,7 @@ class CameraWorker:
         *,
         settings: EngineSettings | None = None,
         on_frame: FrameListener | None = None,
+        face_embedder: Callable[[], FaceEmbedder] | None = None,
     ) -> None:
         self.spec = spec
         self._detector = detector
@@ -45,6 +48,8 @@ class CameraWorker:
         self._listener = listener
         self._settings = settings or EngineSettings()
         self._on_frame = on_frame
+        # Built on the thread, where loading a face model cannot hold up the supervisor.
+        self._face_embedder = face_embedder
         self._stop = threading.Event()
         self._source: FrameSource | None = None
         self._recent: deque[float] = deque(maxlen=64)  # monotonic times of the last frames, for the fps figure
@@ -163,6 +168,7 @@ class CameraWorker:
         engine: CameraEngine | None = None
         stamper: EventStamper | None = None
         last: Frame | None = None
+        staff = staff_config(self.spec.staff, self._face_embedder) if self.spec.staff.active else None
         log.info("camera %s: analysing %s", self.spec.camera_id, redact_url(self.spec.source))
         for frame in self._frames(source):
             if self._stop.is_set():
@@ -178,13 +184,14 @@ class CameraWorker:
                     lines=self.spec.lines,
                     zones=self.spec.zones,
                     settings=self._settings,
+                    staff=None if staff is None else staff.stage(width, height),
                 )
                 stamper = EventStamper(f"{session}:{width}x{height}", engine.scene)
             assert stamper is not None
             started = time.perf_counter()
             result = engine.process(frame)
             took_ms = 1000 * (time.perf_counter() - started)
-            events = stamper.stamp(result.update.events, frame, took_ms)
+            events = stamper.stamp([*result.update.events, *result.staff_events], frame, took_ms)
             if events:
                 self._sink.write(self.spec.camera_id, events)
             self._recent.append(time.monotonic())

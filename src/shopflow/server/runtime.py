@@ -13,10 +13,12 @@ from shopflow.config.settings import Settings
 from shopflow.domain.cameras import CameraStatus
 from shopflow.ops.jobs import build_scheduler
 from shopflow.ops.scheduling import Scheduler
-from shopflow.pipeline.camera import CameraReport, CameraSpec
+from shopflow.pipeline.camera import CameraReport, CameraSpec, StaffRules
 from shopflow.pipeline.engine import engine_settings
 from shopflow.pipeline.live_hub import LiveCounts, LiveHub
+from shopflow.pipeline.staff import SharedEmbedder
 from shopflow.pipeline.supervisor import CameraSupervisor
+from shopflow.server.staff_rules import StaffRulesReader
 from shopflow.services.realtime import EventRelay, RealtimeBroker
 from shopflow.services.throttle import ApiRateLimit, SignInThrottle
 from shopflow.storage.db import Database
@@ -27,12 +29,17 @@ from shopflow.storage.repositories.notifications import EVENTS_CHANNEL, Notifica
 from shopflow.storage.writer import EventWriter
 from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
+from shopflow.vision.faces import DlibFaceEmbedder, FaceEmbedder
 from shopflow.vision.model_files import resolve_model
 
 log = logging.getLogger(__name__)
 
+# Staff rules change through any door (the API, the dashboard, the CLI of another process): the cameras pick the
+# changes up within this many seconds. Only a camera whose rules changed restarts.
+RESYNC_EVERY_SECONDS = 30.0
 
-def camera_spec(source: CameraSource) -> CameraSpec:
+
+def camera_spec(source: CameraSource, staff: StaffRules | None = None) -> CameraSpec:
     return CameraSpec(
         camera_id=source.id,
         source=source.source_url,
@@ -42,6 +49,7 @@ def camera_spec(source: CameraSource) -> CameraSpec:
         zones=tuple(zone.to_domain() for zone in source.zones),
         loop=source.loop_video,
         realtime=source.realtime_pace,
+        staff=staff or StaffRules(),
     )
 
 
@@ -102,6 +110,10 @@ class ServerRuntime:
         self.scheduler: Scheduler | None = None
         self._sync_lock = threading.Lock()
         self._synced: set[int] = set()
+        self._embedder: FaceEmbedder | None = None
+        self._embedder_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._resyncer: threading.Thread | None = None
 
     @property
     def detector_loaded(self) -> bool:
@@ -129,11 +141,28 @@ class ServerRuntime:
                 self.statuses,
                 settings=engine,
                 on_frame=self.hub.on_frame,
+                face_embedder=self.face_embedder,
             )
             self.resync()
+            self._resyncer = threading.Thread(target=self._resync_now_and_then, name="camera-resync", daemon=True)
+            self._resyncer.start()
             # Backups and retention run in the process that runs the cameras, so a second API process adds none.
             self.scheduler = build_scheduler(self.settings, self.database)
             self.scheduler.start()
+
+    def face_embedder(self) -> FaceEmbedder:
+        """The process's face embedder, loaded when the first camera with face recognition starts."""
+        with self._embedder_lock:
+            if self._embedder is None:
+                self._embedder = SharedEmbedder(DlibFaceEmbedder())
+            return self._embedder
+
+    def _resync_now_and_then(self) -> None:
+        while not self._stopping.wait(RESYNC_EVERY_SECONDS):
+            try:
+                self.resync()
+            except Exception:  # the database may be away for a while; the cameras keep their current rules
+                log.exception("could not bring the cameras up to date with their settings")
 
     @property
     def database_url(self) -> str:
@@ -144,9 +173,10 @@ class ServerRuntime:
         if self.supervisor is None:
             return
         with self._sync_lock:
-            with self.database.session() as session:
+            with self.database.read_session() as session:
                 sources = CameraRepository(session).list_enabled()
-            specs = [camera_spec(source) for source in sources]
+                staff = StaffRulesReader(session, self.settings.face_match_threshold)
+                specs = [camera_spec(source, staff.rules(source)) for source in sources]
             wanted = {spec.camera_id for spec in specs}
             self.statuses.set_active(wanted)
             self.supervisor.sync(specs)
@@ -176,6 +206,10 @@ class ServerRuntime:
         return self.hub.counts(camera_id) if self.is_running(camera_id) else None
 
     def stop(self) -> None:
+        self._stopping.set()
+        if self._resyncer is not None:
+            self._resyncer.join(timeout=10.0)
+            self._resyncer = None
         if self.scheduler is not None:
             self.scheduler.stop()
             self.scheduler = None

@@ -21,14 +21,17 @@ from shopflow.storage.repositories import CameraRepository, StoreRepository
 class Permission(StrEnum):
     READ = "read"  # figures, cameras, live pictures, exports
     MANAGE = "manage"  # cameras, lines, zones and the store's set-up
-    STAFF = "staff"  # employees, their consent, faces and attendance (personal data)
+    STAFF = "staff"  # employees, their consent, faces and the staff rules (personal data)
+    ATTENDANCE = "attendance"  # when each recognised employee was on the floor (personal data, read apart)
     ADMIN = "admin"  # users, API keys, new stores, the audit log
     INGEST = "ingest"  # a bridge sending events
 
 
 ROLE_PERMISSIONS: dict[UserRole, frozenset[Permission]] = {
-    UserRole.OWNER: frozenset({Permission.READ, Permission.MANAGE, Permission.STAFF, Permission.ADMIN}),
-    UserRole.MANAGER: frozenset({Permission.READ, Permission.MANAGE, Permission.STAFF}),
+    UserRole.OWNER: frozenset(
+        {Permission.READ, Permission.MANAGE, Permission.STAFF, Permission.ATTENDANCE, Permission.ADMIN}
+    ),
+    UserRole.MANAGER: frozenset({Permission.READ, Permission.MANAGE, Permission.STAFF, Permission.ATTENDANCE}),
     UserRole.VIEWER: frozenset({Permission.READ}),
 }
 SCOPE_PERMISSIONS: dict[ApiKeyScope, frozenset[Permission]] = {
@@ -41,6 +44,7 @@ WHAT = {
     Permission.READ: "see this store",
     Permission.MANAGE: "change cameras or the store's set-up",
     Permission.STAFF: "see or change employees",
+    Permission.ATTENDANCE: "see employees' attendance",
     Permission.ADMIN: "manage users, API keys, stores or the audit log",
     Permission.INGEST: "send events",
 }

@@ -20,6 +20,7 @@ from shopflow.services.source_policy import SourcePolicy, SourcePolicyError
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, LineConfig, ZoneConfig, check_unique_names
 from shopflow.storage.repositories import CameraRepository
+from shopflow.storage.repositories.cameras import check_staff_after
 
 
 class CameraInputError(ValueError):
@@ -184,6 +185,21 @@ class CameraService:
                 "source_url",
             )
         return self.check_source(given)
+
+    def set_staff_rules(self, camera_id: int, zones: Sequence[ZoneConfig], after_minutes: float | None) -> CameraRecord:
+        """Replace the camera's staff-only zones and long-stay rule (None: off). The worker restarts with them."""
+        self.get(camera_id, Permission.MANAGE)
+        try:
+            check_geometry_counts(0, len(zones))
+            check_unique_names("staff zone", [zone.name for zone in zones])
+            check_staff_after(after_minutes)
+        except (GeometryError, ValueError) as error:
+            raise CameraInputError(str(error)) from None
+        with self._database.session() as session:
+            require_camera(session, self._caller, camera_id, Permission.MANAGE)
+            record = CameraRepository(session).set_staff_rules(camera_id, zones, after_minutes)
+        self._after_change()
+        return record
 
     def set_enabled(self, camera_id: int, enabled: bool) -> CameraRecord:
         return self.update(camera_id, CameraChanges(enabled=enabled))

@@ -148,3 +148,27 @@ RecordT = TypeVar("RecordT")
 class Page(Generic[RecordT]):
     items: tuple[RecordT, ...]
     next_cursor: str | None  # None on the last page
+
+
+@dataclass(frozen=True, slots=True)
+class NewStaffCorrection:
+    """A track decided to be staff (domain/stamped.StaffCorrection) as the writer stores it."""
+
+    camera_id: int
+    store_id: int
+    track_id: int
+    rule: str
+    detail: str  # the staff zone's name; "" for the other rules
+    employee_id: int | None  # the employee recognised by face, if any
+    first_seen_at: datetime
+    decided_at: datetime
+    visitor_arrived_at: datetime | None  # the track had been counted a new visitor arriving then
+    session: str  # the stream session: every event key of the track starts with it and ':'
+    event_key: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewStaffDeparture:
+    camera_id: int
+    last_seen_at: datetime
+    correction_key: str  # the event key of the track's NewStaffCorrection

@@ -8,9 +8,24 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from shopflow.domain.events import CountSnapshot, Crossing, Visit, ZoneEntry
-from shopflow.domain.stamped import HeatmapTally, PartyTally, StampedEvent
+from shopflow.domain.stamped import (
+    HeatmapTally,
+    PartyTally,
+    StaffCorrection,
+    StaffDeparture,
+    StampedEvent,
+    session_of,
+)
 from shopflow.storage.columns import require_utc
-from shopflow.storage.event_records import NewCrossing, NewHeatmapTally, NewSnapshot, NewTally, NewVisit
+from shopflow.storage.event_records import (
+    NewCrossing,
+    NewHeatmapTally,
+    NewSnapshot,
+    NewStaffCorrection,
+    NewStaffDeparture,
+    NewTally,
+    NewVisit,
+)
 from shopflow.storage.repositories.cameras import CameraRouting
 
 MAX_KEY_LENGTH = 128  # the event_key columns
@@ -23,9 +38,19 @@ class EventRows:
     snapshots: list[NewSnapshot] = field(default_factory=list)
     tallies: list[NewTally] = field(default_factory=list)
     heatmaps: list[NewHeatmapTally] = field(default_factory=list)
+    staff: list[NewStaffCorrection] = field(default_factory=list)
+    departures: list[NewStaffDeparture] = field(default_factory=list)
 
     def __len__(self) -> int:
-        return len(self.crossings) + len(self.visits) + len(self.snapshots) + len(self.tallies) + len(self.heatmaps)
+        return (
+            len(self.crossings)
+            + len(self.visits)
+            + len(self.snapshots)
+            + len(self.tallies)
+            + len(self.heatmaps)
+            + len(self.staff)
+            + len(self.departures)
+        )
 
     def one_by_one(self) -> Iterable[EventRows]:
         for crossing in self.crossings:
@@ -38,6 +63,10 @@ class EventRows:
             yield EventRows(tallies=[tally])
         for heatmap in self.heatmaps:
             yield EventRows(heatmaps=[heatmap])
+        for correction in self.staff:
+            yield EventRows(staff=[correction])
+        for departure in self.departures:
+            yield EventRows(departures=[departure])
 
 
 def check_event(stamped: StampedEvent) -> None:
@@ -50,7 +79,10 @@ def check_event(stamped: StampedEvent) -> None:
         raise ValueError(f"visit {stamped.key!r} exits before it enters")
     if isinstance(event, HeatmapTally) and not all(math.isfinite(v) and v >= 0 for v in event.cells):
         raise ValueError(f"heatmap tally {stamped.key!r} has a negative or non-finite cell")
-    if not isinstance(event, Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally | HeatmapTally):
+    if isinstance(event, StaffCorrection):
+        session_of(stamped.key)  # storage finds the track's earlier events by the key's session
+    known = Crossing | Visit | CountSnapshot | ZoneEntry | PartyTally | HeatmapTally | StaffCorrection | StaffDeparture
+    if not isinstance(event, known):
         raise TypeError(f"not an event the writer knows: {type(event).__name__}")
 
 
@@ -121,4 +153,28 @@ def add_row(rows: EventRows, camera: CameraRouting, stamped: StampedEvent) -> No
                 frame_height=event.frame_height,
                 event_key=key,
             )
+        )
+    elif isinstance(event, StaffCorrection):
+        rows.staff.append(
+            NewStaffCorrection(
+                **ids,
+                track_id=event.track_id,
+                rule=event.rule,
+                # A face's detail is the employee's id in the store's gallery (see server/staff_rules.py).
+                detail="" if event.rule == "face" else event.detail[:100],
+                employee_id=int(event.detail) if event.rule == "face" and event.detail.isdecimal() else None,
+                first_seen_at=at - timedelta(seconds=event.at - event.first_seen),
+                decided_at=at,
+                visitor_arrived_at=(
+                    None
+                    if event.visitor_arrived_at is None
+                    else at - timedelta(seconds=event.at - event.visitor_arrived_at)
+                ),
+                session=session_of(key),
+                event_key=key,
+            )
+        )
+    elif isinstance(event, StaffDeparture):
+        rows.departures.append(
+            NewStaffDeparture(camera_id=camera.camera_id, last_seen_at=at, correction_key=key.removesuffix(":end"))
         )

@@ -45,6 +45,7 @@ NAMING_CONVENTION = {
 EventId = BigInteger().with_variant(Integer(), "sqlite")
 
 PERSON_KINDS = "person_kind IN ('customer', 'employee')"
+STAFF_RULES = "rule IN ('face', 'uniform', 'staff_zone', 'long_stay')"
 CAMERA_STATUSES = "status IN ('online', 'offline', 'error', 'disabled', 'starting', 'finished')"
 
 
@@ -94,6 +95,9 @@ class CameraRow(Base):
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     lines: Mapped[list[Any]] = mapped_column(JSON, default=list)
     zones: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    # Staff rules of this camera's view: staff-only zones (like `zones`), and the stay after which anyone is staff.
+    staff_zones: Mapped[list[Any]] = mapped_column(JSON, default=list, server_default="[]")
+    staff_after_minutes: Mapped[float | None]
     status: Mapped[str] = mapped_column(String(16), default="offline")
     status_reason: Mapped[str | None] = mapped_column(Text)
     last_frame_at: Mapped[datetime | None]
@@ -148,6 +152,7 @@ class CrossingRow(Base):
     is_entry: Mapped[bool | None] = mapped_column(Boolean)
     track_id: Mapped[int] = mapped_column(BigInteger)
     person_kind: Mapped[str] = mapped_column(String(16))
+    staff_rule: Mapped[str | None] = mapped_column(String(16))  # for an employee: the rule that decided it
     at: Mapped[datetime]
     event_key: Mapped[str] = mapped_column(String(128))
 
@@ -168,9 +173,40 @@ class VisitRow(Base):
     zone: Mapped[str] = mapped_column(String(100))
     track_id: Mapped[int] = mapped_column(BigInteger)
     person_kind: Mapped[str] = mapped_column(String(16))
+    staff_rule: Mapped[str | None] = mapped_column(String(16))  # for an employee: the rule that decided it
     entered_at: Mapped[datetime]
     exited_at: Mapped[datetime]
     dwell_seconds: Mapped[float]
+    event_key: Mapped[str] = mapped_column(String(128))
+
+
+class StaffTrackRow(Base):
+    """A track decided to be staff: the correction of what it did as a "customer" before the decision, and its
+    presence (first to last sighting) for the attendance view. `employee_id` only for a face: personal data,
+    cleared by the employee's erasure and purged with the raw events."""
+
+    __tablename__ = "staff_tracks"
+    __table_args__ = (
+        UniqueConstraint("camera_id", "event_key"),
+        Index(None, "store_id", "first_seen_at"),
+        Index(None, "employee_id", "first_seen_at"),
+        CheckConstraint(STAFF_RULES, name="rule"),
+    )
+
+    id: Mapped[int] = mapped_column(EventId, primary_key=True)
+    camera_id: Mapped[int] = mapped_column(ForeignKey("cameras.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    track_id: Mapped[int] = mapped_column(BigInteger)
+    rule: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(String(100), default="")  # the staff zone's name
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="SET NULL"))
+    first_seen_at: Mapped[datetime]
+    decided_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    # What the correction moved from customers to staff.
+    crossings_corrected: Mapped[int] = mapped_column(Integer, default=0)
+    visits_corrected: Mapped[int] = mapped_column(Integer, default=0)
+    visitor_corrected: Mapped[bool] = mapped_column(Boolean, default=False)
     event_key: Mapped[str] = mapped_column(String(128))
 
 
@@ -398,4 +434,6 @@ class StorePrivacyRow(Base):
     retention_days: Mapped[int] = mapped_column(Integer)
     face_recognition: Mapped[bool] = mapped_column(Boolean)
     consent_text: Mapped[str] = mapped_column(Text)
+    # The staff uniform (vision/uniform.Uniform.to_json), or None: no uniform rule.
+    uniform: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

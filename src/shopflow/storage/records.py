@@ -198,6 +198,8 @@ class CameraRecord:
     updated_at: datetime
     loop_video: bool = False  # video files only: play again from the start when it ends
     realtime_pace: bool = True  # video files only: play at the video's own pace, like a camera
+    staff_zones: tuple[ZoneConfig, ...] = ()  # whoever stands in one is staff
+    staff_after_minutes: float | None = None  # whoever stays longer is staff; None: no such rule
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +216,8 @@ class CameraSource:
     zones: tuple[ZoneConfig, ...]
     loop_video: bool = False
     realtime_pace: bool = True
+    staff_zones: tuple[ZoneConfig, ...] = ()
+    staff_after_minutes: float | None = None
 
     def __repr__(self) -> str:
         # The URL may hold a password: keep it out of logs and tracebacks.
@@ -260,6 +264,7 @@ class PrivacySettings:
     face_recognition: bool = False
     consent_text: str = ""  # what employees agree to before their face is enrolled
     updated_at: datetime | None = None  # None: never changed, the defaults
+    uniform: dict[str, Any] | None = None  # the staff uniform (vision/uniform.py's JSON), None: no uniform rule
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from shopflow.storage.repositories.cameras import CameraRepository, CameraRoutin
 from shopflow.storage.repositories.events import EventRepository
 from shopflow.storage.repositories.heatmaps import HeatmapRepository
 from shopflow.storage.repositories.rollups import RollupRepository, rollup_deltas
+from shopflow.storage.repositories.staff_tracks import StaffTrackRepository
 from shopflow.storage.spill import QueuedEvent, SpillFile
 
 log = logging.getLogger(__name__)
@@ -342,11 +343,17 @@ class EventWriter:
             snapshots = events.insert_snapshots(rows.snapshots)
             tallies = events.insert_tallies(rows.tallies)
             now = utcnow()
-            RollupRepository(session).add(rollup_deltas(crossings, visits, snapshots, tallies), now=now)
+            rollups = RollupRepository(session)
+            rollups.add(rollup_deltas(crossings, visits, snapshots, tallies), now=now)
             heatmaps = HeatmapRepository(session).add(rows.heatmaps, now=now)
+            # After this flush's crossings and visits are in: a correction relabels the track's earlier events.
+            staff = StaffTrackRepository(session)
+            rollups.add(staff.correct(rows.staff), now=now)
+            staff.depart(rows.departures)
             if self._before_commit is not None:
                 self._before_commit(attempt)
         inserted = len(crossings) + len(visits) + len(snapshots) + len(tallies) + len(heatmaps)
+        inserted += len(rows.staff) + len(rows.departures)
         with self._lock:
             self._written += inserted
             self._duplicates += len(rows) - inserted

@@ -147,6 +147,19 @@ OPERATIONS = [
     ),
     Operation("POST", "/api/employees/{employee}/faces", Permission.STAFF, files=True),
     Operation("POST", "/api/employees/{fresh_employee}/erase", Permission.STAFF, body=lambda s: {}),
+    Operation("DELETE", "/api/employees/{employee}/consent", Permission.STAFF),
+    Operation(
+        "PUT",
+        "/api/cameras/{camera}/staff-rules",
+        Permission.MANAGE,
+        body=lambda s: {"staff_zones": [], "staff_after_minutes": 240},
+    ),
+    Operation("GET", "/api/stores/{store}/uniform", Permission.STAFF),
+    Operation(
+        "PUT", "/api/stores/{store}/uniform", Permission.STAFF, body=lambda s: {"name": "azul", "upper": [0, 0, 200]}
+    ),
+    Operation("DELETE", "/api/stores/{store}/uniform", Permission.STAFF),
+    Operation("GET", "/api/stores/{store}/attendance", Permission.ATTENDANCE, params=lambda s: {"day": "2026-11-01"}),
     Operation("GET", "/api/events", Permission.READ, params=_store),
     Operation("GET", "/api/analytics/now", Permission.READ, params=_store),
     Operation("GET", "/api/analytics/today", Permission.READ, params=_store),

@@ -22,6 +22,7 @@ TABLES = {
     "crossings",
     "visits",
     "party_tallies",
+    "staff_tracks",
     "hourly_rollups",
     "heatmap_hourly",
     "heatmap_tallies",

@@ -189,6 +189,13 @@ def enrol_face(
     return EmployeeOut.of(profile)
 
 
+@router.delete("/api/employees/{employee_id}/consent", response_model=EmployeeOut)
+def withdraw_consent(employee_id: EmployeeIdPath, staff: StaffServiceDep) -> EmployeeOut:
+    """The employee withdrew their consent to face recognition: their face embeddings are deleted at once (and
+    audited); the uniform and the staff zones still tell them apart from customers."""
+    return EmployeeOut.of(staff.withdraw_consent(employee_id))
+
+
 @router.post("/api/employees/{employee_id}/erase", response_model=EmployeeOut)
 def erase_employee(employee_id: EmployeeIdPath, body: ActorIn, staff: StaffServiceDep) -> EmployeeOut:
     """LGPD erasure: deletes the face embeddings, blanks the personal fields, and records it in the audit log."""

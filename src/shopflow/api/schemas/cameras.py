@@ -213,6 +213,8 @@ class CameraOut(BaseModel):
     is_demo: bool = Field(description="the demo camera, playing the bundled sample video")
     lines: list[LineOut]
     zones: list[ZoneOut]
+    staff_zones: list[ZoneOut] = Field(description="whoever stands in one is staff, not a customer")
+    staff_after_minutes: float | None = Field(description="whoever stays in view longer is staff; null: no such rule")
     status: CameraHealth
     created_at: datetime
     updated_at: datetime
@@ -231,6 +233,8 @@ class CameraOut(BaseModel):
             realtime_pace=record.realtime_pace,
             is_demo=record.is_demo,
             lines=[LineOut(name=ln.name, a=ln.a, b=ln.b, inside=ln.inside) for ln in record.lines],
+            staff_zones=[ZoneOut(name=zone.name, polygon=list(zone.polygon)) for zone in record.staff_zones],
+            staff_after_minutes=record.staff_after_minutes,
             zones=[ZoneOut(name=zone.name, polygon=list(zone.polygon)) for zone in record.zones],
             status=CameraHealth(
                 state=record.status,
@@ -275,3 +279,18 @@ class LiveCountsOut(BaseModel):
     potential_customers: int
     zones: dict[str, int] = Field(description="people in each zone now")
     lines: dict[str, dict[str, int]] = Field(description='{"entrada": {"in": 3, "out": 1}} since the camera started')
+
+
+class StaffRulesIn(BaseModel):
+    """A camera's staff rules, replaced whole: staff-only zones (behind the counter, the stock-room door) and the
+    stay after which anyone in view is staff (null turns that rule off)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff_zones: Zones = Field(default_factory=list)
+    staff_after_minutes: float | None = Field(None, gt=0, le=24 * 60)
+
+    _check_zones = field_validator("staff_zones")(_zones)
+
+    def zone_configs(self) -> list[ZoneConfig]:
+        return _geometry("staff_zones", lambda: [zone.to_config() for zone in self.staff_zones])

@@ -42,6 +42,16 @@ def _zones(value: Iterable[ZoneConfig]) -> list[ZoneConfig]:
     return zones
 
 
+MAX_STAFF_AFTER_MINUTES = 24 * 60
+
+
+def check_staff_after(minutes: float | None) -> None:
+    if minutes is not None and not 0 < minutes <= MAX_STAFF_AFTER_MINUTES:
+        raise ValueError(
+            f"the long-stay rule must be above 0 and at most {MAX_STAFF_AFTER_MINUTES} minutes, got {minutes:g}"
+        )
+
+
 def _check_sampling(sample_fps: float | None, imgsz: int | None) -> None:
     if sample_fps is not None and not 0.0 < sample_fps <= MAX_SAMPLE_FPS:
         raise ValueError(f"sample_fps must be above 0 and at most {MAX_SAMPLE_FPS:g}, got {sample_fps:g}")
@@ -71,6 +81,10 @@ def _stored_zones(row: CameraRow) -> tuple[ZoneConfig, ...]:
     return tuple(ZoneConfig.stored(item) for item in row.zones or [])
 
 
+def _stored_staff_zones(row: CameraRow) -> tuple[ZoneConfig, ...]:
+    return tuple(ZoneConfig.stored(item) for item in row.staff_zones or [])
+
+
 def _record(row: CameraRow) -> CameraRecord:
     return CameraRecord(
         id=row.id,
@@ -92,6 +106,8 @@ def _record(row: CameraRow) -> CameraRecord:
         updated_at=row.updated_at,
         loop_video=row.loop_video,
         realtime_pace=row.realtime_pace,
+        staff_zones=_stored_staff_zones(row),
+        staff_after_minutes=row.staff_after_minutes,
     )
 
 
@@ -107,6 +123,8 @@ def _source_record(row: CameraRow) -> CameraSource:
         zones=_stored_zones(row),
         loop_video=row.loop_video,
         realtime_pace=row.realtime_pace,
+        staff_zones=_stored_staff_zones(row),
+        staff_after_minutes=row.staff_after_minutes,
     )
 
 
@@ -209,6 +227,15 @@ class CameraRepository:
             row.enabled = enabled
             row.status = CameraStatus.OFFLINE.value if enabled else CameraStatus.DISABLED.value
             row.status_reason = None
+        self._session.flush()
+        return _record(row)
+
+    def set_staff_rules(self, camera_id: int, zones: Sequence[ZoneConfig], after_minutes: float | None) -> CameraRecord:
+        """Replace the camera's staff rules: staff-only zones, and the stay after which anyone is staff."""
+        check_staff_after(after_minutes)
+        row = self._row(camera_id)
+        row.staff_zones = [zone.to_json() for zone in _zones(zones)]
+        row.staff_after_minutes = None if after_minutes is None else float(after_minutes)
         self._session.flush()
         return _record(row)
 

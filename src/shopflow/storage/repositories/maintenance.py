@@ -19,6 +19,7 @@ from shopflow.storage.models import (
     HeatmapTallyRow,
     HourlyRollupRow,
     PartyTallyRow,
+    StaffTrackRow,
     StorePrivacyRow,
     StoreRow,
     VisitRow,
@@ -35,6 +36,8 @@ _RAW_EVENT_TABLES = (
     (CrossingRow, CrossingRow.at),
     (VisitRow, VisitRow.exited_at),
     (PartyTallyRow, PartyTallyRow.at),
+    # Staff presences name employees (attendance): they go with the raw events, not with the aggregates.
+    (StaffTrackRow, StaffTrackRow.last_seen_at),
 )
 
 

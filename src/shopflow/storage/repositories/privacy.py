@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from shopflow.storage.columns import utcnow
@@ -19,6 +21,7 @@ def _record(row: StorePrivacyRow) -> PrivacySettings:
         face_recognition=row.face_recognition,
         consent_text=row.consent_text,
         updated_at=row.updated_at,
+        uniform=row.uniform,
     )
 
 
@@ -42,16 +45,16 @@ class PrivacyRepository:
             raise NotFoundError("store", store_id)
         return PrivacySettings(store_id=store_id)
 
-    def update(
-        self,
-        store_id: int,
-        *,
-        retention_days: int | None = None,
-        face_recognition: bool | None = None,
-        consent_text: str | None = None,
-    ) -> PrivacySettings:
-        """Change the given fields (None leaves one as it is); the first save starts from the defaults."""
-        _check(retention_days, consent_text)
+    def set_uniform(self, store_id: int, uniform: dict[str, Any] | None) -> PrivacySettings:
+        """Register the store's staff uniform (already checked by vision/uniform.py), or None to drop the rule."""
+        row = self._row(store_id)
+        row.uniform = uniform
+        row.updated_at = utcnow()
+        self._session.flush()
+        return _record(row)
+
+    def _row(self, store_id: int) -> StorePrivacyRow:
+        """The store's row, made from the defaults on the first save."""
         row = self._session.get(StorePrivacyRow, store_id)
         if row is None:
             current = self.get(store_id)
@@ -62,6 +65,19 @@ class PrivacyRepository:
                 consent_text=current.consent_text,
             )
             self._session.add(row)
+        return row
+
+    def update(
+        self,
+        store_id: int,
+        *,
+        retention_days: int | None = None,
+        face_recognition: bool | None = None,
+        consent_text: str | None = None,
+    ) -> PrivacySettings:
+        """Change the given fields (None leaves one as it is); the first save starts from the defaults."""
+        _check(retention_days, consent_text)
+        row = self._row(store_id)
         if retention_days is not None:
             row.retention_days = retention_days
         if face_recognition is not None:

@@ -28,6 +28,13 @@ def hour_start(at: datetime) -> datetime:
     return require_utc(at).replace(minute=0, second=0, microsecond=0)
 
 
+def add_delta(deltas: dict[RollupKey, Counts], store_id: int, camera_id: int, at: datetime, counts: Counts) -> None:
+    """Add `counts` to the delta of the camera-hour `at` falls in."""
+    key = RollupKey(store_id=store_id, camera_id=camera_id, hour_start=hour_start(at))
+    previous = deltas.get(key)
+    deltas[key] = counts if previous is None else previous.combine(counts, peak="max")
+
+
 def rollup_deltas(
     crossings: Iterable[NewCrossing] = (),
     visits: Iterable[NewVisit] = (),
@@ -45,9 +52,7 @@ def rollup_deltas(
     deltas: dict[RollupKey, Counts] = {}
 
     def add(store_id: int, camera_id: int, at: datetime, counts: Counts) -> None:
-        key = RollupKey(store_id=store_id, camera_id=camera_id, hour_start=hour_start(at))
-        previous = deltas.get(key)
-        deltas[key] = counts if previous is None else previous.combine(counts, peak="max")
+        add_delta(deltas, store_id, camera_id, at, counts)
 
     for crossing in crossings:
         if crossing.is_entry is None:

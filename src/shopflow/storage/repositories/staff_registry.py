@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import AlreadyExistsError, ConsentRequiredError, NotFoundError
-from shopflow.storage.models import AuditRow, EmployeeFaceRow, EmployeeRow, StoreRow
+from shopflow.storage.models import AuditRow, EmployeeFaceRow, EmployeeRow, StaffTrackRow, StoreRow
 
 MAX_FACES = 5
 
@@ -198,6 +198,8 @@ class StaffRegistry:
         row.active = False
         row.consent_at = row.consent_by = row.consent_version = row.consent_method = None
         row.erased_at = utcnow()
+        # Their attendance goes too; the staff tracks stay, unnamed, so the stored counts stay right.
+        self._session.execute(update(StaffTrackRow).where(StaffTrackRow.employee_id == row.id).values(employee_id=None))
         self._session.add(AuditRow(store_id=row.store_id, actor=actor.strip() or "?", action="erased", subject=subject))
         self._session.flush()
         return self._profile(row)

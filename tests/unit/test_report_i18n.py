@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -19,6 +20,8 @@ from shopflow.reports.i18n import (
     format_plain_number,
     format_time,
 )
+from shopflow.reports.pdf import VISITORS_NOTE_WIDTH
+from shopflow.reports.visitors import VisitorsRule, explanation_key, label_key
 
 
 @pytest.mark.parametrize(
@@ -187,3 +190,11 @@ def test_times_use_the_24_hour_clock_on_the_moments_own_clock(moment: datetime, 
 def test_decimal_separators_follow_the_language() -> None:
     assert decimal_separator("pt-BR") == ","
     assert decimal_separator("en") == "."
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "en"])
+def test_every_visitors_definition_fits_the_pdfs_two_lines(lang: str) -> None:
+    """The PDF leaves room for two lines between its figures and its chart (reports/pdf.py)."""
+    for rule in VisitorsRule:
+        text = f"{LABELS[lang][label_key(rule)]}: {LABELS[lang][explanation_key(rule)]}"  # type: ignore[index]
+        assert len(textwrap.wrap(text, VISITORS_NOTE_WIDTH)) <= 2, (lang, rule)

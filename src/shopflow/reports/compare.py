@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from shopflow.reports.day import DayFigures
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
-from shopflow.reports.series import total
-from shopflow.storage.repositories import RollupRepository
+from shopflow.reports.series import local_hours
 from shopflow.storage.rollup_records import Counts
 
 Value = int | float | None
@@ -86,10 +85,8 @@ def changes(current: Mapping[str, Value], previous: Mapping[str, Value]) -> tupl
 
 
 def period_totals(session: Session, scope: Scope, span: DateRange) -> Counts:
-    days = RollupRepository(session).daily(
-        scope.store.id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id
-    )
-    return total([day.counts for day in days])
+    hours = local_hours(session, scope, span)
+    return hours.totals(hours.points)
 
 
 def compare(

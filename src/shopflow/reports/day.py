@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopflow.reports.peaks import peak_hour
 from shopflow.reports.periods import DateRange
 from shopflow.reports.scope import Scope
-from shopflow.reports.series import HourPoint, local_hours, total
+from shopflow.reports.series import HourPoint, ScopeHours, local_hours
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,7 +20,7 @@ class DayFigures:
     entries: int
     exits: int
     customer_entries: int
-    unique_visitors: int
+    unique_visitors: int  # by the scope's rule (reports/visitors.py)
     potential_customers: int
     groups: int
     visits: int  # customers' zone visits that began this day
@@ -31,8 +31,9 @@ class DayFigures:
     hours: tuple[HourPoint, ...]  # the whole day, for the chart
 
 
-def figures_from_hours(day: date, hours: Sequence[HourPoint]) -> DayFigures:
-    counts = total([hour.counts for hour in hours])
+def figures_from_hours(day: date, scope_hours: ScopeHours, hours: Sequence[HourPoint]) -> DayFigures:
+    """The figures of `hours`, a part of `scope_hours` (the whole day, or the day so far)."""
+    counts = scope_hours.totals(hours)
     peak = peak_hour(hours)
     return DayFigures(
         day=day,
@@ -54,8 +55,9 @@ def figures_from_hours(day: date, hours: Sequence[HourPoint]) -> DayFigures:
 def day_figures(session: Session, scope: Scope, day: date, *, through: datetime | None = None) -> DayFigures:
     """The figures of local `day`. With `through` (an aware instant), only hours that start at or before it count
     (today so far, or the same part of another day); `hours` still covers the whole day for the chart."""
-    hours = local_hours(session, scope, DateRange(day, day))
+    scope_hours = local_hours(session, scope, DateRange(day, day))
+    hours = scope_hours.points
     if through is None:
-        return figures_from_hours(day, hours)
+        return figures_from_hours(day, scope_hours, hours)
     counted = [hour for hour in hours if hour.start <= through]
-    return replace(figures_from_hours(day, counted), hours=tuple(hours))
+    return replace(figures_from_hours(day, scope_hours, counted), hours=hours)

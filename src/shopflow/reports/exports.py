@@ -17,12 +17,13 @@ from datetime import date
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from sqlalchemy.orm import Session
 
 from shopflow.reports.i18n import Lang, decimal_separator, format_date, format_plain_number, format_time, label
 from shopflow.reports.series import HourlySeries, hourly_series
+from shopflow.reports.visitors import explanation_key, label_key
 from shopflow.storage.rollup_records import Counts
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -146,13 +147,21 @@ def hourly_xlsx(series: HourlySeries, lang: Lang) -> bytes:
         (label(lang, "period"), period),
         (label(lang, "timezone"), scope.timezone),
     ]
-    rows.extend((label(lang, key), _cell(series.totals, attribute)) for key, attribute in COUNT_COLUMNS)
+    # The columns keep one name for programs that read them; the summary names the visitors figure as its rule
+    # does (a lower bound says so) and says which definition is in force.
+    rule = scope.visitors_rule
+    rows.extend(
+        (label(lang, label_key(rule) if key == "unique_visitors" else key), _cell(series.totals, attribute))
+        for key, attribute in COUNT_COLUMNS
+    )
+    rows.append((label(lang, "visitors_rule"), label(lang, explanation_key(rule))))
     for name, content in rows:
         summary.append([safe_text(name), safe_text(content) if isinstance(content, str) else content])
+    summary.cell(row=summary.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
     for cell in summary["A"]:
         cell.font = Font(bold=True)
     summary.column_dimensions["A"].width = 28
-    summary.column_dimensions["B"].width = 32
+    summary.column_dimensions["B"].width = 60
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -24,6 +24,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "exits": "Saídas",
         "customer_entries": "Entradas de clientes",
         "unique_visitors": "Visitantes únicos",
+        "unique_visitors_at_least": "Visitantes únicos (no mínimo)",
+        "visitors_rule": "Visitantes únicos: definição",
+        # Which definition of unique visitors is in force (reports/visitors.py), shown wherever the figure is.
+        "visitors_rule_entrances": "Entradas de clientes pelas linhas de entrada da loja: cada visitante entra "
+        "uma vez por visita, mesmo que várias câmeras o vejam (quem sai e volta conta de novo; funcionários não "
+        "contam).",
+        "visitors_rule_camera": "Pessoas diferentes que a câmera viu, reconhecidas pelas cores da roupa (quem volta "
+        "pouco depois não conta de novo; funcionários não contam).",
+        "visitors_rule_largest_camera": "No mínimo: a câmera que mais viu pessoas. Sem linha de entrada, somar as "
+        "câmeras contaria duas vezes quem passa por duas; desenhe uma linha em cada porta para contar todos.",
         "potential_customers": "Clientes potenciais",
         "groups": "Grupos",
         "visits": "Visitas às zonas",
@@ -64,6 +74,16 @@ LABELS: dict[Lang, dict[str, str]] = {
         "exits": "Exits",
         "customer_entries": "Customer entries",
         "unique_visitors": "Unique visitors",
+        "unique_visitors_at_least": "Unique visitors (at least)",
+        "visitors_rule": "Unique visitors: definition",
+        "visitors_rule_entrances": "Customer entries through the store's entrance lines: each visitor walks in "
+        "once per visit, however many cameras see them (someone who leaves and comes back counts again; employees "
+        "do not count).",
+        "visitors_rule_camera": "Different people the camera saw, recognised by the colours of their clothes "
+        "(someone back soon after does not count again; employees do not count).",
+        "visitors_rule_largest_camera": "At least: the camera that saw the most people. Without an entrance line, "
+        "adding the cameras up would count twice whoever passes two of them; draw a line at every door to count "
+        "everyone.",
         "potential_customers": "Potential customers",
         "groups": "Groups",
         "visits": "Zone visits",

@@ -7,6 +7,7 @@ fonts are matplotlib's bundled DejaVu Sans, embedded as TrueType so the text can
 from __future__ import annotations
 
 import io
+import textwrap
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -34,6 +35,7 @@ from shopflow.reports.i18n import (
 )
 from shopflow.reports.periods import DateRange, local_now
 from shopflow.reports.scope import Scope, resolve_scope
+from shopflow.reports.visitors import explanation_key, label_key
 from shopflow.reports.zones import ZoneDwell, zone_dwell_for
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -42,6 +44,7 @@ ZONE_ROWS_FIRST_PAGE = 14
 ZONE_ROWS_PER_PAGE = 40
 BAR_COLOUR = "#2b6cb0"
 LAST_WEEK_COLOUR = "#dd6b20"
+VISITORS_NOTE_WIDTH = 130  # characters per line of the note under the figures, at 7 pt across the page
 
 # matplotlib's rcParams and font cache are process-wide and not thread-safe; API requests run on threads.
 _DRAWING = threading.Lock()
@@ -102,10 +105,21 @@ def _peak_hour(figures: DayFigures, lang: Lang) -> str:
     return f"{format_time(figures.peak_hour)} ({format_number(figures.peak_hour_entries, lang)})"
 
 
+def _figure_name(data: DailyReportData, name: str, lang: Lang) -> str:
+    return label(lang, label_key(data.scope.visitors_rule) if name == "unique_visitors" else name)
+
+
+def _visitors_note(data: DailyReportData, lang: Lang) -> str:
+    """Which definition of unique visitors the table's figure follows, wrapped to the page's width."""
+    rule = data.scope.visitors_rule
+    text = f"{label(lang, label_key(rule))}: {label(lang, explanation_key(rule))}"
+    return "\n".join(textwrap.wrap(text, VISITORS_NOTE_WIDTH))
+
+
 def _figures_rows(data: DailyReportData, lang: Lang) -> list[list[str]]:
     rows = [
         [
-            label(lang, change.name),
+            _figure_name(data, change.name, lang),
             _format_figure(change.name, change.current, lang),
             _format_figure(change.name, change.previous, lang),
             format_percent(change.change_percent, lang),
@@ -209,7 +223,9 @@ def render_daily_report(data: DailyReportData, lang: Lang) -> bytes:
         _header(page, data, lang)
         header = [label(lang, "figure"), format_date(data.day, lang), label(lang, "last_week"), label(lang, "change")]
         _table(page.add_axes((0.06, 0.6, 0.88, 0.3)), header, _figures_rows(data, lang), [0.3, 0.18, 0.34, 0.18])
-        _hourly_chart(page.add_axes((0.1, 0.44, 0.84, 0.2)), data, lang)
+        # Under the table's last row, above the chart (which gave up a little height for it).
+        page.text(0.06, 0.674, _visitors_note(data, lang), fontsize=7, color="#4a5568", va="top")
+        _hourly_chart(page.add_axes((0.1, 0.44, 0.84, 0.18)), data, lang)
         page.text(0.06, 0.38, label(lang, "zone_dwell"), fontsize=11)
         if first:
             _table(page.add_axes((0.06, 0.04, 0.88, 0.33)), _zone_header(lang), first, ZONE_WIDTHS)

@@ -1,4 +1,5 @@
-"""What a report is about: a store, optionally one of its cameras; unknown ids raise storage's NotFoundError."""
+"""What a report is about: a store, optionally one of its cameras, and how its unique visitors are counted; unknown
+ids raise storage's NotFoundError."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from shopflow.reports.visitors import VisitorsRule, visitors_rule
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraRecord, StoreRecord
 from shopflow.storage.repositories import CameraRepository, StoreRepository
@@ -14,6 +16,7 @@ from shopflow.storage.repositories import CameraRepository, StoreRepository
 @dataclass(frozen=True, slots=True)
 class Scope:
     store: StoreRecord
+    visitors_rule: VisitorsRule  # decided once per report, so every figure of it follows the same rule
     camera: CameraRecord | None = None
 
     @property
@@ -30,8 +33,8 @@ def resolve_scope(session: Session, store_id: int, camera_id: int | None = None)
     (a caller must not learn about other stores' cameras through this store's reports)."""
     store = StoreRepository(session).get(store_id)
     if camera_id is None:
-        return Scope(store)
+        return Scope(store, visitors_rule(session, store.id))
     camera = CameraRepository(session).get(camera_id)
     if camera.store_id != store.id:
         raise NotFoundError("camera", camera_id)
-    return Scope(store, camera)
+    return Scope(store, visitors_rule(session, store.id, camera.id), camera)

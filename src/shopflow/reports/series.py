@@ -1,8 +1,10 @@
-"""Hourly and daily series of a store (or one camera) over local dates, read from the hourly rollups."""
+"""Hourly and daily series of a store (or one camera) over local dates, read from the hourly rollups, with unique
+visitors counted by the scope's rule (reports/visitors.py) in every hour, day and total."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import reduce
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
+from shopflow.reports.visitors import StoreVisitors, store_visitors
 from shopflow.storage.repositories import RollupRepository
 from shopflow.storage.rollup_records import Counts
 
@@ -48,15 +51,47 @@ def total(counts: list[Counts]) -> Counts:
     return reduce(lambda a, b: a.combine(b, peak="max"), counts, Counts())
 
 
-def local_hours(session: Session, scope: Scope, span: DateRange) -> list[HourPoint]:
+@dataclass(frozen=True, slots=True)
+class ScopeHours:
+    """Every hour of a span's local days, each hour's visitors already by the rule, and the totals of any part of
+    them (a day, the day so far, the whole span) with visitors by the rule too: the one way reports add hours."""
+
+    span: DateRange
+    points: tuple[HourPoint, ...]
+    visitors: StoreVisitors
+
+    def totals(self, points: Sequence[HourPoint], *, parts: Sequence[Counts] | None = None) -> Counts:
+        """The figures of `points` together. `parts`, when given, are the same hours already added up in pieces
+        (a period's days), which spares adding every hour again; visitors still come from the hours."""
+        counts = total(list(parts) if parts is not None else [point.counts for point in points])
+        visitors = self.visitors.count((point.start, point.counts) for point in points)
+        return counts if counts.visitors == visitors else replace(counts, visitors=visitors)
+
+    def days(self) -> list[DayPoint]:
+        """One point per local day of the span, in order: a day is the hours whose local start falls in it."""
+        by_day: dict[date, list[HourPoint]] = {day: [] for day in self.span}
+        for point in self.points:
+            by_day[point.start.date()].append(point)
+        return [DayPoint(day, self.totals(points)) for day, points in by_day.items()]
+
+
+def local_hours(session: Session, scope: Scope, span: DateRange) -> ScopeHours:
     """Every hour of the local days in `span` (23 or 25 on DST days), hours without data as zeros."""
     start, end = span.utc_bounds(scope.timezone)
     zone = ZoneInfo(scope.timezone)
     hours = RollupRepository(session).hourly(scope.store.id, start, end, camera_id=scope.camera_id)
-    points = [HourPoint(point.hour_start.astimezone(zone), point.counts) for point in hours]
-    # With a half-hour offset the first UTC hour starts before local midnight; the rollup's daily totals leave
-    # it out, so the series does too and the two always agree.
-    return [point for point in points if span.since <= point.start.date() <= span.until]
+    visitors = store_visitors(session, scope.store.id, scope.visitors_rule, start, end)
+    points: list[HourPoint] = []
+    for hour in hours:
+        local_start = hour.hour_start.astimezone(zone)
+        # With a half-hour offset the first UTC hour starts before local midnight; an hour belongs to the local
+        # day its start falls in, so that one is left out and the hourly and daily figures always agree.
+        if span.since <= local_start.date() <= span.until:
+            counts, figure = hour.counts, visitors.count([(local_start, hour.counts)])
+            points.append(
+                HourPoint(local_start, counts if counts.visitors == figure else replace(counts, visitors=figure))
+            )
+    return ScopeHours(span, tuple(points), visitors)
 
 
 def hourly_series(
@@ -64,8 +99,8 @@ def hourly_series(
 ) -> HourlySeries:
     span = validate_range(since, until)
     scope = resolve_scope(session, store_id, camera_id)
-    points = local_hours(session, scope, span)
-    return HourlySeries(scope, span, tuple(points), total([point.counts for point in points]))
+    hours = local_hours(session, scope, span)
+    return HourlySeries(scope, span, hours.points, hours.totals(hours.points))
 
 
 def daily_series(
@@ -73,8 +108,8 @@ def daily_series(
 ) -> DailySeries:
     span = validate_range(since, until)
     scope = resolve_scope(session, store_id, camera_id)
-    days = RollupRepository(session).daily(
-        store_id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id
-    )
-    points = tuple(DayPoint(day.day, day.counts) for day in days)
-    return DailySeries(scope, span, points, total([point.counts for point in points]))
+    # Built from the hours rather than RollupRepository.daily: a day's visitors under LARGEST_CAMERA need its
+    # hours per camera, and one path keeps the daily and hourly figures equal.
+    hours = local_hours(session, scope, span)
+    days = hours.days()
+    return DailySeries(scope, span, tuple(days), hours.totals(hours.points, parts=[day.counts for day in days]))

@@ -22,7 +22,7 @@ class Counts:
     dwell_seconds_sum: float = 0.0
     potential_customers: int = 0
     groups: int = 0
-    visitors: int = 0  # unique customers, as the analysis settled them
+    visitors: int = 0  # unique customers, as each camera's analysis settled them (a store's: reports/visitors.py)
     peak_occupancy: int = 0
 
     def combine(self, other: Counts, *, peak: Literal["sum", "max"]) -> Counts:

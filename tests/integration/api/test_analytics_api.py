@@ -17,9 +17,9 @@ from fastapi.testclient import TestClient
 from shopflow.domain.cameras import CameraStatus
 from shopflow.storage.columns import utcnow
 from shopflow.storage.db import Database
-from shopflow.storage.repositories import CameraRepository
+from shopflow.storage.repositories import CameraRepository, StoreRepository
 
-from ..reports.helpers import SAO_PAULO, entry, exit_, heat, local, make_store, seen, stay, write
+from ..reports.helpers import DOOR, SAO_PAULO, entry, exit_, heat, local, make_store, parties, seen, stay, write
 from .conftest import runtime_of
 
 DAY = date(2024, 3, 10)
@@ -62,7 +62,13 @@ def test_daily_hourly_zones_and_compare(client: TestClient, shop: dict[str, Any]
     daily = client.get("/api/analytics/daily", params={"store_id": store, **dates(DAY - timedelta(days=7), DAY)})
     assert daily.status_code == 200, daily.text
     body = daily.json()
-    assert body["scope"] == {"store_id": store, "store_name": STORE_NAME, "camera_id": None, "timezone": SAO_PAULO}
+    assert body["scope"] == {
+        "store_id": store,
+        "store_name": STORE_NAME,
+        "camera_id": None,
+        "timezone": SAO_PAULO,
+        "unique_visitors_rule": "entrances",
+    }
     assert [point["entries"] for point in body["points"]] == [1, 0, 0, 0, 0, 0, 0, 4]
     assert body["totals"]["entries"] == 5
 
@@ -89,6 +95,30 @@ def test_daily_hourly_zones_and_compare(client: TestClient, shop: dict[str, Any]
     ).json()
     entries = next(figure for figure in week["figures"] if figure["name"] == "entries")
     assert entries["change_percent"] == pytest.approx(300.0)
+
+
+@pytest.mark.parametrize(("door", "rule"), [(True, "entrances"), (False, "largest_camera")])
+def test_one_person_seen_by_two_cameras_is_one_store_visitor(client: TestClient, door: bool, rule: str) -> None:
+    """The store's unique visitors count a person once across its cameras, and the answer says by which rule."""
+    database: Database = runtime_of(client).database
+    with database.session() as session:
+        stores = StoreRepository(session)
+        store = stores.create(stores.server_organisation("Acme"), "Duas câmeras", timezone=SAO_PAULO)
+        cameras = CameraRepository(session)
+        first = cameras.create(store.id, "porta", "rtsp://10.0.0.1/s", lines=(DOOR,) if door else ())
+        second = cameras.create(store.id, "caixa", "rtsp://10.0.0.2/s")
+    ten = local(SAO_PAULO, 2024, 3, 10, 10)
+    write(database, first.id, [entry(ten), parties(ten, potential_customers=1, groups=0, visitors=1)])
+    write(database, second.id, [parties(ten + timedelta(minutes=2), potential_customers=1, groups=0, visitors=1)])
+    params = {"store_id": store.id, **dates(DAY, DAY)}
+    for path in ("daily", "hourly"):
+        body = client.get(f"/api/analytics/{path}", params=params).json()
+        assert (body["totals"]["unique_visitors"], body["scope"]["unique_visitors_rule"]) == (1, rule), path
+    compared = client.get("/api/analytics/compare", params=params).json()
+    visitors = next(figure for figure in compared["figures"] if figure["name"] == "unique_visitors")
+    assert (visitors["current"], compared["scope"]["unique_visitors_rule"]) == (1, rule)
+    camera = client.get("/api/analytics/daily", params={**params, "camera_id": second.id}).json()
+    assert (camera["totals"]["unique_visitors"], camera["scope"]["unique_visitors_rule"]) == (1, "camera")
 
 
 def test_now_and_today(client: TestClient, shop: dict[str, Any]) -> None:

@@ -100,3 +100,29 @@ def test_the_migration_fills_store_rows_from_existing_history(empty_url: str) ->
         assert rounded(store_rows(database, store.id)) == rounded(expected)
     finally:
         database.dispose()
+
+
+def test_each_cameras_own_visitors_per_hour(database: Database) -> None:
+    """What the store's unique visitors need when its cameras must not be added up (reports/visitors.py)."""
+    store, (first, second) = store_with_cameras(database, cameras=2)
+    hour = timedelta(hours=1)
+    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
+        sink.write(first.id, [tally("a", T0, 1, 0, visitors=3), tally("b", T0 + 2 * hour, 1, 0, visitors=1)])
+        sink.write(second.id, [tally("c", T0 + timedelta(minutes=5), 2, 1, visitors=2), tally("d", T0 + hour, 1, 0)])
+    with database.read_session() as session:
+        rollups = RollupRepository(session)
+        assert rollups.camera_visitors(store.id, T0, T0 + 3 * hour) == {
+            T0: {first.id: 3, second.id: 2},
+            T0 + 2 * hour: {first.id: 1},  # an hour with a tally but no visitors is left out
+        }
+        assert rollups.camera_visitors(store.id, T0 + hour, T0 + 2 * hour) == {}
+
+
+def test_counting_setup_counts_cameras_with_lines(database: Database) -> None:
+    store, _ = store_with_cameras(database, cameras=2)
+    with database.session() as session:
+        cameras = CameraRepository(session)
+        cameras.create(store.id, "caixa", "rtsp://10.0.0.9/s")
+        setup = cameras.counting_setup(store.id)
+        assert (setup.cameras, setup.with_entrance_lines) == (3, 2)
+        assert cameras.counting_setup(store.id + 1000).cameras == 0

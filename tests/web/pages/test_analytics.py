@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from nicegui import ui
 from nicegui.testing import User
 
@@ -12,7 +13,8 @@ from shopflow.reports import series
 from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now
 from shopflow.storage.db import Database
-from tests.integration.reports.helpers import SAO_PAULO, entry, local, make_store, write
+from shopflow.storage.repositories import CameraRepository, StoreRepository
+from tests.integration.reports.helpers import DOOR, SAO_PAULO, entry, local, make_store, parties, write
 
 from .conftest import RETRIES, add_user, sign_in
 
@@ -85,3 +87,37 @@ async def test_exports_and_heatmap_point_at_the_api_for_the_chosen_range(user: U
     assert heatmap.source == (
         f"/api/analytics/heatmap.png?store_id={store.id}&camera_id={camera.id}&since=2024-03-01&until=2024-03-07"
     )
+
+
+def _card_texts(user: User, marker: str) -> list[str]:
+    [card] = user.find(marker=marker).elements
+    return [child.text for child in card.descendants() if isinstance(child, ui.label)]
+
+
+@pytest.mark.parametrize(
+    ("door", "caption", "definition"),
+    [
+        (True, "Visitantes únicos", "Entradas de clientes pelas linhas de entrada da loja"),
+        (False, "Visitantes únicos (no mínimo)", "No mínimo: a câmera que mais viu pessoas"),
+    ],
+)
+async def test_one_person_seen_by_two_cameras_is_one_visitor_and_the_card_says_why(
+    user: User, database: Database, door: bool, caption: str, definition: str
+) -> None:
+    add_user(database)
+    with database.session() as session:
+        stores = StoreRepository(session)
+        store = stores.create(stores.server_organisation("Acme"), "Centro", timezone=SAO_PAULO)
+        cameras = CameraRepository(session)
+        first = cameras.create(store.id, "porta", "rtsp://10.0.0.1/s", lines=(DOOR,) if door else ())
+        second = cameras.create(store.id, "caixa", "rtsp://10.0.0.2/s")
+    day = local_now(SAO_PAULO).date() - timedelta(days=1)
+    ten = local(SAO_PAULO, day.year, day.month, day.day, 10)
+    write(database, first.id, [entry(ten), parties(ten, potential_customers=1, groups=0, visitors=1)])
+    write(database, second.id, [parties(ten + timedelta(minutes=2), potential_customers=1, groups=0, visitors=1)])
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="total-unique_visitors", retries=RETRIES)
+    texts = _card_texts(user, "total-unique_visitors")
+    assert texts[:2] == [caption, "1"]
+    assert any(text.startswith(definition) for text in texts[2:]), texts

@@ -14,6 +14,7 @@ from shopflow.reports.live import CameraNow, StoreNow
 from shopflow.reports.scope import Scope
 from shopflow.reports.series import DailySeries, DayPoint, HourlySeries, HourPoint
 from shopflow.reports.today import TodayOverview
+from shopflow.reports.visitors import VisitorsRule
 from shopflow.reports.zones import ZoneDwell, ZoneDwellReport
 from shopflow.storage.rollup_records import Counts
 
@@ -33,7 +34,9 @@ class CountsOut(BaseModel):
     entries: int = Field(description="line crossings into the store, employees included")
     exits: int
     customer_entries: int
-    unique_visitors: int = Field(description="customers as the analysis settled them (per camera, added up)")
+    unique_visitors: int = Field(
+        description="customers counted once across the store's cameras, by the rule in scope.unique_visitors_rule"
+    )
     potential_customers: int = Field(description="a party of 1-4 customers counts once, 5 or more twice")
     groups: int
     visits: int = Field(description="customers' zone visits that began in the period")
@@ -71,11 +74,21 @@ class ScopeOut(BaseModel):
     store_name: str
     camera_id: int | None = Field(description="null: every camera of the store")
     timezone: str
+    unique_visitors_rule: VisitorsRule = Field(
+        description="how unique_visitors is counted: 'entrances' (the store has a counting line: customer entries "
+        "through its lines, each visit once however many cameras see it), 'camera' (one camera's report, or a "
+        "store with one camera and no line: the camera's re-identified visitors), 'largest_camera' (several "
+        "cameras, no line: the camera that saw the most, a lower bound; cameras are never added up)"
+    )
 
     @classmethod
     def of(cls, scope: Scope) -> ScopeOut:
         return cls(
-            store_id=scope.store.id, store_name=scope.store.name, camera_id=scope.camera_id, timezone=scope.timezone
+            store_id=scope.store.id,
+            store_name=scope.store.name,
+            camera_id=scope.camera_id,
+            timezone=scope.timezone,
+            unique_visitors_rule=scope.visitors_rule,
         )
 
 
@@ -120,7 +133,7 @@ class DayFiguresOut(BaseModel):
     entries: int
     exits: int
     customer_entries: int
-    unique_visitors: int
+    unique_visitors: int = Field(description="by the rule in scope.unique_visitors_rule")
     potential_customers: int
     groups: int
     visits: int

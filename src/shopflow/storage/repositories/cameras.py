@@ -28,6 +28,14 @@ class CameraRouting:
     lines: dict[str, LineConfig]
 
 
+@dataclass(frozen=True, slots=True)
+class CountingSetup:
+    """What decides how a store's unique visitors are counted (reports/visitors.py)."""
+
+    cameras: int
+    with_entrance_lines: int  # cameras with at least one counting line
+
+
 def _lines(value: Iterable[LineConfig]) -> list[LineConfig]:
     lines = list(value)
     check_geometry_counts(len(lines), 0)
@@ -175,6 +183,12 @@ class CameraRepository:
     def list_by_store(self, store_id: int) -> list[CameraRecord]:
         query = select(CameraRow).where(CameraRow.store_id == store_id).order_by(CameraRow.id)
         return [_record(row) for row in self._session.scalars(query)]
+
+    def counting_setup(self, store_id: int) -> CountingSetup:
+        """How many cameras the store has and how many have a counting line (every line has an inside side, so
+        every line is an entrance line). Reads only the lines, which the visitors rule asks for on every report."""
+        lines = list(self._session.scalars(select(CameraRow.lines).where(CameraRow.store_id == store_id)))
+        return CountingSetup(cameras=len(lines), with_entrance_lines=sum(1 for value in lines if value))
 
     def list_demo(self) -> list[CameraRecord]:
         """The demo cameras (the bundled sample video), oldest first."""

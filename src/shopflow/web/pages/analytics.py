@@ -10,6 +10,7 @@ from nicegui import ui
 
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports.errors import InvalidRangeError
+from shopflow.reports.visitors import VisitorsRule, explanation_key, label_key
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.web.analytics import AnalyticsView, analytics_view, api_url, default_range
@@ -105,9 +106,15 @@ def _figure_value(name: str, value: float | None) -> str:
     return fmt_number(value)
 
 
+def _figure_label(name: str, rule: VisitorsRule) -> str:
+    """A figure's name; the unique visitors' says when it is a lower bound (reports/visitors.py)."""
+    return label(label_key(rule) if name == "unique_visitors" else name)
+
+
 def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord], camera_id: int | None) -> None:
     lang = current_lang()
     totals = view.comparison.current_totals
+    rule = view.comparison.scope.visitors_rule
     with ui.row().classes("w-full gap-4 flex-wrap"):
         for key, value in (
             ("entries", fmt_number(totals.entries)),
@@ -117,8 +124,10 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
             ("average_dwell_seconds", fmt_duration(totals.average_dwell_seconds)),
         ):
             with ui.card().classes("flex-1 min-w-[10rem] gap-1").mark(f"total-{key}"):
-                ui.label(label(key)).classes("text-sm text-slate-700")
+                ui.label(_figure_label(key, rule)).classes("text-sm text-slate-700")
                 ui.label(value).classes("text-2xl font-bold")
+                if key == "unique_visitors":  # the definition in force, where the figure is
+                    ui.label(label(explanation_key(rule))).classes("text-xs text-slate-700")
     with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
         with ui.card().classes("flex-[2] min-w-[20rem]"):
             ui.label(t("daily_series")).classes("text-lg font-semibold")
@@ -144,7 +153,7 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
         )
         rows = [
             {
-                "figure": label(change.name),
+                "figure": _figure_label(change.name, rule),
                 "current": _figure_value(change.name, change.current),
                 "previous": _figure_value(change.name, change.previous),
                 "change": fmt_percent(change.change_percent),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
-from shopflow.reports.visitors import StoreVisitors, store_visitors
+from shopflow.reports.visitors import StoreVisitors, VisitorsRule, store_visitors
 from shopflow.storage.repositories import RollupRepository
 from shopflow.storage.rollup_records import Counts
 
@@ -108,8 +108,21 @@ def daily_series(
 ) -> DailySeries:
     span = validate_range(since, until)
     scope = resolve_scope(session, store_id, camera_id)
-    # Built from the hours rather than RollupRepository.daily: a day's visitors under LARGEST_CAMERA need its
-    # hours per camera, and one path keeps the daily and hourly figures equal.
-    hours = local_hours(session, scope, span)
-    days = hours.days()
-    return DailySeries(scope, span, tuple(days), hours.totals(hours.points, parts=[day.counts for day in days]))
+    if scope.visitors_rule is VisitorsRule.LARGEST_CAMERA:
+        # A day's visitors under this rule need its hours per camera: built from the hours.
+        hours = local_hours(session, scope, span)
+        days = hours.days()
+        return DailySeries(scope, span, tuple(days), hours.totals(hours.points, parts=[day.counts for day in days]))
+    # The other rules are sums of a rollup column, so the database adds the days up (a year is 365 rows, not
+    # 8,760 hours: issue #12's report times); RollupRepository.daily leaves out the same half-hour as local_hours.
+    totals = RollupRepository(session).daily(
+        store_id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id
+    )
+    points = tuple(DayPoint(day.day, _with_visitors(scope.visitors_rule, day.counts)) for day in totals)
+    return DailySeries(scope, span, points, total([point.counts for point in points]))
+
+
+def _with_visitors(rule: VisitorsRule, counts: Counts) -> Counts:
+    """`counts` with its visitors by a rule that needs no hour by hour reading (ENTRANCES or CAMERA)."""
+    visitors = counts.customer_entries if rule is VisitorsRule.ENTRANCES else counts.visitors
+    return counts if counts.visitors == visitors else replace(counts, visitors=visitors)

@@ -57,7 +57,12 @@ async def test_an_inverted_range_says_what_to_change(user: User, database: Datab
     _set(user, "since", "2024-03-10")
     _set(user, "until", "2024-03-01")
     user.find(marker="show-analytics").click()
-    await user.should_see("since (2024-03-10) is after until (2024-03-01); swap them", retries=RETRIES)
+    # In the reader's language and date format, not the API's English "since (2024-03-10) is after until ...".
+    await user.should_see(
+        "Não foi possível mostrar o período. A data inicial (10/03/2024) é depois da final (01/03/2024); "
+        "inverta as datas.",
+        retries=RETRIES,
+    )
 
 
 async def test_exports_and_heatmap_point_at_the_api_for_the_chosen_range(user: User, database: Database) -> None:

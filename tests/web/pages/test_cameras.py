@@ -77,10 +77,10 @@ async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Databa
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("/nao/existe/video.avi", "put the video in"),
-        ("/etc/passwd", "put the video in"),
+        ("/nao/existe/video.avi", "coloque o vídeo em"),
+        ("/etc/passwd", "coloque o vídeo em"),
         ("rtsp://localhost:554/live", "CAMERA_ALLOW_LOOPBACK"),
-        ("ftp://camera/stream", "ftp"),
+        ("ftp://camera/stream", "começa com ftp://, que não é de câmera"),
     ],
 )
 async def test_a_failed_connection_test_and_save_show_the_servers_message(
@@ -95,7 +95,7 @@ async def test_a_failed_connection_test_and_save_show_the_servers_message(
     user.find(marker="test-connection").click()
     await user.should_see(marker="connection-failed", retries=RETRIES)
     user.find(marker="save-camera").click()
-    await user.should_see("Não foi possível Salvar", retries=RETRIES)
+    await user.should_see("Não foi possível salvar.", retries=RETRIES)
     await user.should_see(message, retries=RETRIES)
     with database.session() as session:
         assert CameraRepository(session).list_by_store(store.id) == []

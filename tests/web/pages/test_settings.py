@@ -185,7 +185,7 @@ async def test_a_user_changes_their_password_and_signs_out_everywhere(user: User
     user.find(marker="new-password").type("Pitanga-Cinza-Mamao-77")
     user.find(marker="repeat-new-password").type("Pitanga-Cinza-Mamao-77")
     user.find(marker="change-password").click()
-    await user.should_see("the current password is not right", retries=RETRIES)
+    await user.should_see("A senha atual não confere.", retries=RETRIES)  # in Portuguese, never the API's English
     user.find(marker="current-password").clear().type(PASSWORD)
     user.find(marker="change-password").click()
     await user.should_see("Senha alterada", retries=RETRIES)

@@ -28,6 +28,7 @@ from shopflow.web.i18n import (
     t,
 )
 from shopflow.web.layout import banner, offline_banner, page_title
+from shopflow.web.problems import explain
 
 ALL_CAMERAS = 0
 
@@ -254,7 +255,7 @@ def add_page() -> None:
                 except (InvalidRangeError, NotFoundError, ValueError) as error:
                     results.clear()
                     with results:
-                        banner(t("analytics_failed", message=str(error)), kind="error").mark("analytics-error")
+                        banner(t("analytics_failed", message=explain(error)), kind="error").mark("analytics-error")
                     return
                 results.clear()
                 with results:

@@ -19,6 +19,7 @@ from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
 from shopflow.web.layout import banner, page_title
+from shopflow.web.problems import explain, failed
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -32,8 +33,8 @@ STATUS_COLOURS = {
 
 
 def failure(action: str, error: Exception) -> None:
-    """A failed action says so, with the server's own message."""
-    ui.notify(t("action_failed", action=action, message=str(error)), type="negative", multi_line=True, timeout=8000)
+    """A failed action says so, and what to fix, in the reader's language."""
+    ui.notify(failed(action, error), type="negative", multi_line=True, timeout=8000)
 
 
 # --- the list -------------------------------------------------------------------------------------------------
@@ -197,9 +198,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         verdict.clear()
         with verdict:
             if result.ok:
-                banner(t("connection_ok", message=result.message), kind="info").mark("connection-ok")
+                banner(t("connection_ok", message=explain(result)), kind="info").mark("connection-ok")
             else:
-                banner(t("connection_failed", message=result.message), kind="error").mark("connection-failed")
+                banner(t("connection_failed", message=explain(result)), kind="error").mark("connection-failed")
         snapshot = snapshot_of(result)
         if snapshot is not None:
             waiting.set_visibility(False)

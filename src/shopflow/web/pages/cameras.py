@@ -12,13 +12,14 @@ from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.web.auth import can_manage
+from shopflow.web.camera_reasons import reason_text
 from shopflow.web.cameras import camera_service, snapshot_of
 from shopflow.web.context import runtime
 from shopflow.web.figures import store_cameras
 from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, page_title
+from shopflow.web.layout import banner, error_toast, page_title
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -32,8 +33,8 @@ STATUS_COLOURS = {
 
 
 def failure(action: str, error: Exception) -> None:
-    """A failed action says so, with the server's own message."""
-    ui.notify(t("action_failed", action=action, message=str(error)), type="negative", multi_line=True, timeout=8000)
+    """A failed action says so, with the server's own message, in the page's one error toast."""
+    error_toast(t("action_failed", action=action, message=str(error)))
 
 
 # --- the list -------------------------------------------------------------------------------------------------
@@ -43,7 +44,7 @@ class CameraRow:
     def __init__(self, camera: CameraRecord, store: StoreRecord, manage: bool, reload: Any) -> None:
         self.camera = camera
         self.store = store
-        with ui.card().classes("w-full").mark(f"camera-{camera.id}"):
+        with ui.card().classes("w-full").mark(f"camera-{camera.id}") as self.card:
             with ui.row().classes("w-full items-center gap-3 flex-wrap"):
                 ui.label(camera.name).classes("text-lg font-semibold")
                 if camera.is_demo:
@@ -66,6 +67,9 @@ class CameraRow:
                 self.fps = ui.label("")
                 self.geometry = ui.label(t("geometry_count", lines=len(camera.lines), zones=len(camera.zones)))
             self.reason = ui.label("").classes("text-sm").mark("camera-reason")
+            # A camera without a line counts nobody in or out: said where it is listed, not only when saved.
+            self.no_line = banner(t("no_line_warning"), kind="warning").mark("no-line-warning")
+            self.no_line.set_visibility(not camera.lines)
         self.show(camera)
 
     def show(self, camera: CameraRecord) -> None:
@@ -76,8 +80,15 @@ class CameraRow:
         self.last_frame.set_text(t("last_frame", when=last))
         fps = fmt_number(camera.measured_fps, 1) if camera.measured_fps is not None else "—"
         self.fps.set_text(t("fps_measured", fps=fps))
-        self.reason.set_text(camera.status_reason or "")
-        self.reason.set_visibility(bool(camera.status_reason))
+        if camera.enabled:
+            self.card.classes(remove="bg-slate-100 border-2 border-dashed border-slate-400")
+            self.reason.set_text(reason_text(camera.status_reason))
+        else:
+            # A disabled camera looks it: greyed out, and it says what being disabled means.
+            self.card.classes(add="bg-slate-100 border-2 border-dashed border-slate-400")
+            self.reason.set_text(t("camera_off_note"))
+        self.card.props(f'data-enabled="{str(camera.enabled).lower()}"')
+        self.reason.set_visibility(bool(self.reason.text))
 
     async def _toggle(self, enabled: bool, reload: Any) -> None:
         if enabled == self.camera.enabled:
@@ -226,6 +237,8 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
             failure(t("save"), error)
             return
         ui.notify(t("camera_saved", name=saved.name), type="positive")
+        if not saved.lines:
+            ui.notify(t("no_line_warning"), type="warning", multi_line=True, timeout=10000)
         ui.navigate.to("/cameras")
 
     with ui.row().classes("w-full justify-end gap-2"):

@@ -74,8 +74,12 @@ async def test_a_refusing_camera_shows_its_state_and_reason_not_live_and_is_not_
     assert isinstance(image, ui.image)
     assert "snapshot.jpg" not in image.source  # not asked every second for a 409
     assert _text(user, f"live-note-{camera.id}") == "Sem imagem desta câmera ainda."
-    # The banner says it in Portuguese too.
+    # The banner says it in Portuguese too, and so does the cameras page.
     await user.should_see("A câmera “cam 1” não está contando (offline): sem vídeo de 10.0.0.1:8554", retries=RETRIES)
+    await user.open("/cameras")
+    await user.should_see(marker="camera-reason", retries=RETRIES)
+    reason = _text(user, "camera-reason")
+    assert reason.startswith("sem vídeo de 10.0.0.1:8554: confira o endereço") and "retrying" not in reason
 
 
 async def test_a_camera_that_dropped_shows_its_last_good_picture_with_its_time(

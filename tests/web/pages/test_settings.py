@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 from nicegui import ui
@@ -234,8 +236,16 @@ async def test_revoking_a_key_asks_first_and_a_new_key_can_be_copied_whole(user:
     shown = _element(user, "new-key")
     assert isinstance(shown, ui.textarea)  # wraps the whole key instead of cutting it at the field's width
     assert shown.props.get("autogrow") is True
+    copied: list[str] = []
+
+    def clipboard(match: re.Match[str]) -> bool:
+        copied.append(json.loads(match.group(1)))
+        return True
+
+    user.javascript_rules[re.compile(r"\(async \(\) => \{\s+const text = (\"[^\"]*\");", re.S)] = clipboard
     user.find(marker="copy-key").click()
     await user.should_see("Copiado.", retries=RETRIES)
+    assert copied == [shown.value]
     with database.session() as session:
         [record] = ApiKeyRepository(session).list_by_store(store.id)
     user.find(marker=f"revoke-{record.id}").click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -226,9 +227,11 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
                 ui.textarea(value=key).props("outlined readonly autogrow").classes("w-full font-mono").mark("new-key")
                 with ui.row().classes("w-full justify-end gap-2"):
 
-                    def copy(text: str = key) -> None:
-                        ui.clipboard.write(text)
-                        ui.notify(t("copied"), type="positive")
+                    async def copy(text: str = key) -> None:
+                        if await copy_to_clipboard(text):
+                            ui.notify(t("copied"), type="positive")
+                        else:
+                            ui.notify(t("copy_failed"), type="warning", multi_line=True)
 
                     ui.button(t("copy"), icon="content_copy", on_click=copy).props("no-caps").mark("copy-key")
                     ui.button(t("close"), on_click=dialog.close).props("flat no-caps")
@@ -236,6 +239,34 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
             await show()
 
         ui.button(t("create_key"), icon="key", on_click=add).props("no-caps").mark("create-key")
+
+
+# The Clipboard API only exists on HTTPS or localhost; a store's server is often plain HTTP on the LAN, where
+# copying a hidden selection still works. Answers whether the text was copied.
+COPY_JS = """(async () => {
+  const text = %s;
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return true; } catch (error) { /* try the old way */ }
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+  area.remove();
+  return copied;
+})()"""
+
+
+async def copy_to_clipboard(text: str) -> bool:
+    try:
+        return bool(await ui.run_javascript(COPY_JS % json.dumps(text), timeout=3.0))
+    except TimeoutError:  # the browser did not answer: say it was not copied rather than pretend
+        return False
 
 
 def _revoker(key_id: int, key_name: str, show: Any) -> Any:

@@ -81,6 +81,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "legend_customer": "Cliente",
         "legend_group": "Cliente em grupo",
         "legend_employee": "Funcionário",
+        "legend_line_signs": "Nas linhas: +entradas -saídas; nas zonas: pessoas dentro agora; #número de cada pessoa",
         "demo_banner": "Loja de demonstração: os números vêm do vídeo de exemplo, não de uma loja real.",
         "demo_scene": "O vídeo mostra uma praça por onde passam mais pessoas saindo do que entrando: ter mais saídas "
         "do que entradas aqui é normal, não um erro de contagem.",
@@ -392,6 +393,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "legend_customer": "Customer",
         "legend_group": "Customer in a group",
         "legend_employee": "Employee",
+        "legend_line_signs": "On lines: +entries -exits; on zones: people inside now; #number of each person",
         "demo_banner": "Demo store: the figures come from the sample video, not from a real store.",
         "demo_scene": "The video shows a plaza where more people leave than enter: more exits than entries here is "
         "normal, not a counting error.",

@@ -129,6 +129,8 @@ async def test_a_live_camera_counts_people_in_the_picture_not_a_cash_payment(
     assert isinstance(image, ui.image)
     assert image.source.startswith(f"/api/cameras/{camera.id}/snapshot.jpg")
     assert not any("à vista" in text for text in shown)
+    # The picture's signs ("entrada: +10 -16") are read beside it, in the viewer's language.
+    assert _text(user, "legend-line-signs").startswith("Nas linhas: +entradas -saídas")
     assert overview.people_in_picture(1) == "1 pessoa na imagem"
 
 

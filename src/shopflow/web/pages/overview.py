@@ -117,8 +117,9 @@ class LiveTile:
             return
         # Not live: the snapshot would only answer 409 every second, so it is not asked for until the camera's
         # status (reported by its worker, read on every tick) says it is online again.
-        reason = reason_text(camera.status_reason)
-        self.caption.set_text(f"{camera.name} · {status_text(camera.status)}" + (f": {reason}" if reason else ""))
+        state, reason = status_text(camera.status), reason_text(camera.status_reason)
+        # A worker starting says "starting" as its reason too: the state once is enough.
+        self.caption.set_text(f"{camera.name} · {state}" + (f": {reason}" if reason and reason != state else ""))
         picture = runtime().hub.picture(camera.camera_id)
         if picture is None:
             self.shown_seq = None
@@ -188,6 +189,8 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
                 with ui.row().classes("items-center gap-1"):
                     ui.element("span").classes("inline-block w-3 h-3 rounded-sm").style(f"background:{colour}")
                     ui.label(t(key)).classes("text-sm")
+            # The pictures carry no words (they are the same for every viewer): their signs are read here.
+            ui.label(t("legend_line_signs")).classes("text-sm").mark("legend-line-signs")
         with ui.row().classes("w-full gap-4 flex-wrap"):
             for camera_id in live_ids:
                 with ui.column().classes("flex-1 min-w-[18rem] max-w-[40rem] gap-1"):

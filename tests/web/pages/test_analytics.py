@@ -189,6 +189,11 @@ async def test_a_previous_period_without_data_is_missing_not_zero(user: User, da
     [chart] = user.find(marker="daily-chart").elements
     assert isinstance(chart, ui.echart)
     assert chart.options["series"][0]["data"] == [1, None]  # the 26th: nothing recorded, a gap
+    [hourly] = user.find(marker="hourly-series-chart").elements
+    assert isinstance(hourly, ui.echart)
+    hours = hourly.options["series"][0]["data"]
+    assert hours[:24].count(0) == 23 and hours[10] == 1  # the 25th was recorded: its quiet hours are zeros
+    assert hours[24:] == [None] * 24
 
 
 async def test_the_pdf_prints_a_last_week_without_data_as_missing(database: Database) -> None:

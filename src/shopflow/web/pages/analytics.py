@@ -100,6 +100,9 @@ def _hourly_options(view: AnalyticsView) -> dict[str, Any]:
     points = view.hourly.points
     several_days = view.since != view.until
     labels = [(f"{fmt_date(p.start.date())} " if several_days else "") + fmt_time(p.start) for p in points]
+    # Hours of a day with nothing recorded are a gap; a recorded day's quiet hours are zeros.
+    recorded_days = {p.day for p in view.daily.points if recorded(p.counts)}
+    entries = [p.counts.entries if p.start.date() in recorded_days else None for p in points]
     return {
         "animation": False,
         "tooltip": {"trigger": "axis"},
@@ -111,7 +114,7 @@ def _hourly_options(view: AnalyticsView) -> dict[str, Any]:
             {
                 "name": label("entries"),
                 "type": "bar",
-                "data": [p.counts.entries for p in points],
+                "data": entries,
                 "itemStyle": {"color": "#1d4ed8"},
             }
         ],

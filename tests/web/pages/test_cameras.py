@@ -192,7 +192,7 @@ async def test_error_toasts_replace_one_another(user: User, database: Database) 
     assert isinstance(field, ui.input)
     field.set_value("/nao/existe/video.avi")
     user.find(marker="save-camera").click()
-    await user.should_see("put the video in", retries=RETRIES)
+    await user.should_see("coloque o vídeo em", retries=RETRIES)
     [toast] = user.find(marker="error-toast").elements  # one toast, not two piled up
     assert isinstance(toast, ui.notification)
-    assert "put the video in" in toast.message and "ftp" not in toast.message
+    assert "coloque o vídeo em" in toast.message and "ftp" not in toast.message

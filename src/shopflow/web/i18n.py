@@ -269,6 +269,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Guardar eventos por (dias)",
         "retention_help": "Eventos mais antigos que isto podem ser apagados.",
         "face_recognition": "Reconhecimento facial de funcionários",
+        "keep_face_photos": "Guardar as fotos de cadastro dos funcionários",
+        "keep_face_photos_help": "Desligado, cada foto é descartada assim que vira os números que descrevem o rosto. "
+        "Ligado, as fotos ficam guardadas para recadastrar os rostos se o modelo mudar ou mostrar ao funcionário o que "
+        "foi cadastrado; saem com a exclusão do funcionário ou a retirada do consentimento, e todas são apagadas ao "
+        "desligar esta opção.",
         "face_recognition_help": "Desligado por padrão. Só ligue com o consentimento por escrito de cada "
         "funcionário (LGPD).",
         "consent_text": "Texto do termo de consentimento",
@@ -580,6 +585,10 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Keep events for (days)",
         "retention_help": "Events older than this may be deleted.",
         "face_recognition": "Employee face recognition",
+        "keep_face_photos": "Keep employees' enrolment photos",
+        "keep_face_photos_help": "Off, each photo is dropped as soon as it becomes the numbers that describe the face. "
+        "On, the photos are kept to re-enrol faces if the model changes or to show an employee what was enrolled; they "
+        "go with the employee's erasure or withdrawn consent, and all are deleted when this is turned off.",
         "face_recognition_help": "Off by default. Only turn it on with each employee's written consent (LGPD).",
         "consent_text": "Consent form text",
         "version": "Version",

@@ -19,6 +19,7 @@ from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
 from shopflow.web.layout import banner, page_title
+from shopflow.web.staff_rules import StaffRulesEditor, staff_rules_summary
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -65,6 +66,7 @@ class CameraRow:
                 self.last_frame = ui.label("")
                 self.fps = ui.label("")
                 self.geometry = ui.label(t("geometry_count", lines=len(camera.lines), zones=len(camera.zones)))
+                ui.label(staff_rules_summary(camera)).mark("camera-staff-rules")
             self.reason = ui.label("").classes("text-sm").mark("camera-reason")
         self.show(camera)
 
@@ -185,6 +187,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.label(t("lines_and_zones")).classes("text-lg font-semibold")
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
+    staff = StaffRulesEditor(camera)
 
     async def test() -> None:
         test_button.props("loading")
@@ -204,12 +207,14 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         if snapshot is not None:
             waiting.set_visibility(False)
             editor.show_snapshot(snapshot)
+            staff.show_snapshot(snapshot)
 
     test_button.on_click(test)
 
     async def save() -> None:
         try:
             lines, zones = editor.configs()
+            staff_zones, staff_after = staff.rules()  # checked before the camera is saved
             source_url = str(source.value or "")
             loop_video = bool(loop.value) and is_file_source(source_url)
             if camera is None:
@@ -222,6 +227,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                     name=str(name.value or ""), source_url=source_url, lines=lines, zones=zones, loop_video=loop_video
                 )
                 saved = await asyncio.to_thread(cameras.update, camera.id, changes)
+            saved = await staff.save(cameras, saved, staff_zones, staff_after)
         except (CameraInputError, GeometryError, StorageError, ValueError) as error:
             failure(t("save"), error)
             return

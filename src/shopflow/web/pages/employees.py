@@ -1,4 +1,5 @@
-"""Employees ("Funcionários"): the store's staff, their consent, face photos one at a time, and LGPD erasure.
+"""Employees ("Funcionários"): the store's staff, their consent, face photos one at a time, LGPD erasure, and the
+store's uniform (web/uniform.py).
 
 Every action goes through services/staff.StaffService as the signed-in user, so the page and the API share each
 rule. The list is read once per visit (each read of it is audited); an action redraws only its employee's card.
@@ -17,11 +18,13 @@ from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile
 from shopflow.vision.faces import FaceError, FaceProblem, PhotoRules
 from shopflow.web.auth import can_handle_staff, require_caller
+from shopflow.web.cameras import camera_service
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
 from shopflow.web.layout import banner, page_title
 from shopflow.web.pages.cameras import failure
+from shopflow.web.uniform import UniformCard
 
 # The longest each field may be, as the registry keeps them: the form cannot send more.
 MAX_LENGTH = {"name": 200, "code": 64, "department": 100, "position": 100, "recorded_by": 200, "version": 50}
@@ -282,6 +285,9 @@ def add_page() -> None:
                 ui.label(t("no_store"))
                 return
             ui.label(t("employees_help")).classes("text-sm text-slate-700")
+            cameras = camera_service(runtime())
+            uniform = UniformCard(store, await asyncio.to_thread(cameras.list, store.id))
+            await uniform.load()
             service = staff_service()
             try:
                 profiles = await asyncio.to_thread(service.list, store.id)

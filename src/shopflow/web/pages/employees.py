@@ -1,5 +1,5 @@
-"""Employees ("Funcionários"): the store's staff, their consent, face photos one at a time, LGPD erasure, and the
-store's uniform (web/uniform.py).
+"""Employees ("Funcionários"): the store's staff, their consent (and its withdrawal), face photos one at a time,
+LGPD erasure, and the store's uniform (web/uniform.py).
 
 Every action goes through services/staff.StaffService as the signed-in user, so the page and the API share each
 rule. The list is read once per visit (each read of it is audited); an action redraws only its employee's card.
@@ -120,6 +120,10 @@ class EmployeeCard:
             ui.button(t("record_consent"), icon="how_to_reg", on_click=self._consent_dialog).props("flat no-caps").mark(
                 "employee-consent"
             )
+            if consent is not None and consent.method is ConsentMethod.FACE:
+                ui.button(t("withdraw_consent"), icon="no_accounts", on_click=self._withdraw_dialog).props(
+                    "flat no-caps"
+                ).mark("employee-withdraw")
             ui.button(t("erase"), icon="delete_forever", on_click=self._erase_dialog).props(
                 "flat no-caps color=negative"
             ).mark("employee-erase")
@@ -229,6 +233,30 @@ class EmployeeCard:
             with ui.row().classes("w-full justify-end"):
                 ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps")
                 ui.button(t("erase_confirm"), on_click=confirm).props("no-caps color=negative").mark("confirm-erase")
+        dialog.open()
+
+    def _withdraw_dialog(self) -> None:
+        name = self.profile.name
+        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"):
+            ui.label(t("withdraw_question", name=name)).classes("text-lg font-semibold")
+            ui.label(t("withdraw_what")).classes("text-slate-700")
+
+            async def confirm() -> None:
+                dialog.close()
+                service = staff_service()
+                try:
+                    profile = await asyncio.to_thread(service.withdraw_consent, self.profile.id)
+                except (StorageError, AccessDeniedError) as error:
+                    failure(t("withdraw_consent"), error)
+                    return
+                self.show(profile)
+                ui.notify(t("consent_withdrawn", name=name), type="positive")
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps")
+                ui.button(t("withdraw_confirm"), on_click=confirm).props("no-caps color=negative").mark(
+                    "confirm-withdraw"
+                )
         dialog.open()
 
 

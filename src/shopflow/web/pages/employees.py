@@ -1,5 +1,6 @@
 """Employees ("Funcionários"): the store's staff, their consent (and its withdrawal), face photos one at a time,
-LGPD erasure, and the store's uniform (web/uniform.py).
+LGPD erasure, and the store's uniform (web/uniform.py); a link to attendance (pages/attendance.py) for those
+allowed to read it.
 
 Every action goes through services/staff.StaffService as the signed-in user, so the page and the API share each
 rule. The list is read once per visit (each read of it is audited); an action redraws only its employee's card.
@@ -17,7 +18,7 @@ from shopflow.storage.errors import AlreadyExistsError, StorageError
 from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile
 from shopflow.vision.faces import FaceError, FaceProblem, PhotoRules
-from shopflow.web.auth import can_handle_staff, require_caller
+from shopflow.web.auth import can_handle_staff, can_see_attendance, require_caller
 from shopflow.web.cameras import camera_service
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
@@ -29,6 +30,7 @@ from shopflow.web.uniform import UniformCard
 # The longest each field may be, as the registry keeps them: the form cannot send more.
 MAX_LENGTH = {"name": 200, "code": 64, "department": 100, "position": 100, "recorded_by": 200, "version": 50}
 PHOTO_RULES = PhotoRules()
+ATTENDANCE_PATH = "/employees/attendance"  # pages/attendance.py, under Funcionários in the header
 
 
 def staff_service() -> StaffService:
@@ -304,6 +306,10 @@ def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column,
         ui.button(t("add_employee"), icon="person_add", on_click=add).props("no-caps").mark("add-employee")
 
 
+def _to_attendance() -> None:
+    ui.navigate.to(ATTENDANCE_PATH)
+
+
 def add_page() -> None:
     @member_page("/employees", nav="/employees", allow=can_handle_staff)
     async def employees_page(user: UserRecord, store: StoreRecord | None) -> None:
@@ -313,6 +319,10 @@ def add_page() -> None:
                 ui.label(t("no_store"))
                 return
             ui.label(t("employees_help")).classes("text-sm text-slate-700")
+            if can_see_attendance(user):
+                ui.button(t("attendance_title"), icon="event_available", on_click=_to_attendance).props(
+                    "outline no-caps"
+                ).mark("to-attendance")
             cameras = camera_service(runtime())
             uniform = UniformCard(store, await asyncio.to_thread(cameras.list, store.id))
             await uniform.load()

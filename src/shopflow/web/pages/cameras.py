@@ -11,6 +11,7 @@ from shopflow.domain.geometry import GeometryError
 from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
+from shopflow.web import staff_rules
 from shopflow.web.auth import can_manage
 from shopflow.web.cameras import camera_service, snapshot_of
 from shopflow.web.context import runtime
@@ -19,7 +20,6 @@ from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
 from shopflow.web.layout import banner, page_title
-from shopflow.web.staff_rules import StaffRulesEditor, staff_rules_summary
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -66,7 +66,7 @@ class CameraRow:
                 self.last_frame = ui.label("")
                 self.fps = ui.label("")
                 self.geometry = ui.label(t("geometry_count", lines=len(camera.lines), zones=len(camera.zones)))
-                ui.label(staff_rules_summary(camera)).mark("camera-staff-rules")
+                ui.label(staff_rules.staff_rules_summary(camera)).mark("camera-staff-rules")
             self.reason = ui.label("").classes("text-sm").mark("camera-reason")
         self.show(camera)
 
@@ -187,7 +187,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.label(t("lines_and_zones")).classes("text-lg font-semibold")
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
-    staff = StaffRulesEditor(camera)
+    staff = staff_rules.StaffRulesEditor(camera)
 
     async def test() -> None:
         test_button.props("loading")

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from zxcvbn import zxcvbn
 from zxcvbn.matching import RANKED_DICTIONARIES
 
+from shopflow.domain.problems import InputError
+
 # scrypt's cost: N=2**15, r=8, p=3, one of the settings OWASP's Password Storage Cheat Sheet gives as equal to its
 # minimum N=2**17, r=8, p=1 (the CPU work is about the same). It takes 32 MiB a check rather than 128 MiB: anyone
 # can make the server check a password, and on a small store server forty checks at once must not need 5 GiB.
@@ -38,7 +40,7 @@ API_KEY_PREFIX = "sf_"
 API_KEY_SHOWN_PREFIX = 10  # characters of the key kept in clear, so a person can tell keys apart
 
 
-class PasswordError(ValueError):
+class PasswordError(InputError):
     """A password that cannot be accepted; the message says why."""
 
 
@@ -54,20 +56,32 @@ def check_password_rules(password: str, email: str | None = None) -> str:
     """The password when it may be used (by the person with `email`, when given); else PasswordError saying what
     to fix. Long, not among the most common, not built on the e-mail, and not easy to guess by zxcvbn's estimate."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise PasswordError(f"choose a longer password: at least {MIN_PASSWORD_LENGTH} characters")
+        raise PasswordError(
+            f"choose a longer password: at least {MIN_PASSWORD_LENGTH} characters",
+            "password_too_short",
+            min=MIN_PASSWORD_LENGTH,
+        )
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise PasswordError(f"the password may have at most {MAX_PASSWORD_LENGTH} characters")
+        raise PasswordError(
+            f"the password may have at most {MAX_PASSWORD_LENGTH} characters",
+            "password_too_long",
+            max=MAX_PASSWORD_LENGTH,
+        )
     lowered = password.lower()
     if lowered in RANKED_DICTIONARIES["passwords"]:
-        raise PasswordError("this password is among the most common; choose another")
+        raise PasswordError("this password is among the most common; choose another", "password_common")
     words = _email_words(email) if email else []
     local = words[1] if len(words) > 1 else ""
     # A local part of one or two letters would refuse half of all passwords; zxcvbn still weighs it below.
     if email and (lowered == email.strip().lower() or (len(local) >= 3 and local in lowered)):
-        raise PasswordError("the password must not contain your e-mail address or its name; choose another")
+        raise PasswordError(
+            "the password must not contain your e-mail address or its name; choose another", "password_has_email"
+        )
     estimate = zxcvbn(password[:ZXCVBN_MAX_LENGTH], user_inputs=[*words, *PRODUCT_WORDS])
     if estimate["score"] < MIN_PASSWORD_SCORE:
-        raise PasswordError("this password is easy to guess; choose a longer one, such as a few unrelated words")
+        raise PasswordError(
+            "this password is easy to guess; choose a longer one, such as a few unrelated words", "password_guessable"
+        )
     return password
 
 

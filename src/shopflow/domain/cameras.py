@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from shopflow.domain.problems import InputError
+
 # Frames analysed per second when nothing else is asked: enough to follow a walking person across a doorway.
 DEFAULT_SAMPLE_FPS = 5.0
 # The most a camera may ask for: beyond it the detector on a store's PC falls behind whatever the camera sends.
@@ -23,7 +25,13 @@ MODEL_STRIDE = 32
 def check_imgsz(size: int, name: str = "imgsz") -> int:
     """`size` if the detector takes it (a multiple of the stride from MIN_IMGSZ to MAX_IMGSZ), else ValueError."""
     if not MIN_IMGSZ <= size <= MAX_IMGSZ or size % MODEL_STRIDE:
-        raise ValueError(f"{name} must be a multiple of {MODEL_STRIDE} from {MIN_IMGSZ} to {MAX_IMGSZ}, got {size}")
+        raise InputError(
+            f"{name} must be a multiple of {MODEL_STRIDE} from {MIN_IMGSZ} to {MAX_IMGSZ}, got {size}",
+            "imgsz_invalid",
+            stride=MODEL_STRIDE,
+            min=MIN_IMGSZ,
+            max=MAX_IMGSZ,
+        )
     return size
 
 

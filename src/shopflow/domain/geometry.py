@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shopflow.domain.problems import InputError
+
 Point = tuple[float, float]
 
 # Limits that keep checking a camera's geometry cheap (the simplicity check is quadratic in the corners) and are
@@ -13,7 +15,7 @@ MAX_LINES_PER_CAMERA = 32
 MAX_ZONES_PER_CAMERA = 32
 
 
-class GeometryError(ValueError):
+class GeometryError(InputError):
     """Geometry that cannot be counted with; the message says what to fix."""
 
 
@@ -21,7 +23,12 @@ def check_geometry_counts(lines: int, zones: int) -> None:
     """Refuse more lines or zones than one camera may have (before any of them is checked)."""
     for kind, count, limit in (("line", lines, MAX_LINES_PER_CAMERA), ("zone", zones, MAX_ZONES_PER_CAMERA)):
         if count > limit:
-            raise GeometryError(f"a camera has at most {limit} {kind}s, got {count}; remove some")
+            raise GeometryError(
+                f"a camera has at most {limit} {kind}s, got {count}; remove some",
+                f"too_many_{kind}s",
+                limit=limit,
+                count=count,
+            )
 
 
 def _check_fraction(name: str, point: Point) -> None:
@@ -29,7 +36,9 @@ def _check_fraction(name: str, point: Point) -> None:
         if not 0.0 <= value <= 1.0:
             raise GeometryError(
                 f"{name}: coordinate {value:g} is outside 0..1 "
-                "(coordinates are fractions of the frame width and height)"
+                "(coordinates are fractions of the frame width and height)",
+                "coordinate_outside",
+                where=name,
             )
 
 
@@ -57,11 +66,15 @@ class CountingLine:
 
     def __post_init__(self) -> None:
         if not self.name:
-            raise GeometryError("a line needs a name")
+            raise GeometryError("a line needs a name", "line_name_missing")
         _check_fraction(f"line {self.name!r}", self.a)
         _check_fraction(f"line {self.name!r}", self.b)
         if self.a == self.b:
-            raise GeometryError(f"line {self.name!r}: its two points are equal; give two different points")
+            raise GeometryError(
+                f"line {self.name!r}: its two points are equal; give two different points",
+                "line_points_equal",
+                name=self.name,
+            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,19 +86,26 @@ class Zone:
 
     def __post_init__(self) -> None:
         if not self.name:
-            raise GeometryError("a zone needs a name")
+            raise GeometryError("a zone needs a name", "zone_name_missing")
         where = f"zone {self.name!r}"
         if len(self.polygon) < 3:
-            raise GeometryError(f"{where}: a zone needs at least 3 points, got {len(self.polygon)}")
+            raise GeometryError(
+                f"{where}: a zone needs at least 3 points, got {len(self.polygon)}",
+                "zone_too_few_points",
+                name=self.name,
+            )
         if len(self.polygon) > MAX_ZONE_CORNERS:
             raise GeometryError(
                 f"{where}: a zone has at most {MAX_ZONE_CORNERS} corners, got {len(self.polygon)}; "
-                "outline it with fewer points"
+                "outline it with fewer points",
+                "zone_too_many_points",
+                name=self.name,
+                limit=MAX_ZONE_CORNERS,
             )
         for point in self.polygon:
             _check_fraction(where, point)
         if len(set(self.polygon)) != len(self.polygon):
-            raise GeometryError(f"{where}: two corners are the same point")
+            raise GeometryError(f"{where}: two corners are the same point", "zone_repeated_corner", name=self.name)
         n = len(self.polygon)
         edges = [(self.polygon[i], self.polygon[(i + 1) % n]) for i in range(n)]
         for i in range(n):
@@ -95,10 +115,14 @@ class Zone:
                 if _segments_cross(*edges[i], *edges[j]):
                     raise GeometryError(
                         f"{where}: its edges cross each other (self-intersecting); "
-                        "list the corners in order around the zone"
+                        "list the corners in order around the zone",
+                        "zone_edges_cross",
+                        name=self.name,
                     )
         area = 0.0
         for (x1, y1), (x2, y2) in edges:
             area += x1 * y2 - x2 * y1
         if abs(area) < 1e-9:
-            raise GeometryError(f"{where}: the polygon has no area; its points lie on one line")
+            raise GeometryError(
+                f"{where}: the polygon has no area; its points lie on one line", "zone_no_area", name=self.name
+            )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from shopflow.domain.problems import InputError
+
 # C0 and C1 control characters (NUL, tab, new line, escape...) and lone UTF-16 surrogates: none belongs in a name,
 # PostgreSQL refuses NUL and unencodable text outright, and spreadsheets refuse control characters.
 _NOT_PLAIN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -14,5 +16,8 @@ def check_plain_text(value: str) -> str:
     found = _NOT_PLAIN.search(value)
     if found is not None:
         position = found.start() + 1
-        raise ValueError(f"must not contain control characters (tab, new line, NUL...): remove the one at {position}")
+        raise InputError(
+            f"must not contain control characters (tab, new line, NUL...): remove the one at {position}",
+            "control_characters",
+        )
     return value

@@ -1,4 +1,8 @@
-"""Draws what the engine sees onto a frame: boxes coloured by person kind, ids, lines, zones, running counts."""
+"""Draws what the engine sees onto a frame: boxes coloured by person kind, ids, lines, zones, running counts.
+
+No words: the picture is seen by viewers of any language, so it carries names the owner gave, numbers and signs
+("+10 -16" for a line's ins and outs); the dashboard says around it what they mean, in the viewer's language.
+"""
 
 from __future__ import annotations
 
@@ -44,13 +48,13 @@ def draw(
     for zone in zones:
         points = np.array([(x * width, y * height) for x, y in zone.zone.polygon], dtype=np.int32)
         cv2.polylines(out, [points], isClosed=True, color=ZONE, thickness=2)
-        _label(out, f"{zone.zone.name}: {zone.occupancy} | {zone.entries} visits", tuple(points[0]), (90, 90, 90))
+        _label(out, f"{zone.zone.name}: {zone.occupancy}", tuple(points[0]), (90, 90, 90))
     for line in lines:
         a = (round(line.line.a[0] * width), round(line.line.a[1] * height))
         b = (round(line.line.b[0] * width), round(line.line.b[1] * height))
         cv2.line(out, a, b, LINE, 2, cv2.LINE_AA)
         cv2.circle(out, a, 4, LINE, -1)
-        _label(out, f"{line.line.name}: in {line.entries} / out {line.exits}", b, (0, 120, 160))
+        _label(out, f"{line.line.name}: +{line.entries} -{line.exits}", b, (0, 120, 160))
     grouped = {track_id for group in update.groups.groups for track_id in group}
     for person in update.people:
         if person.kind is PersonKind.EMPLOYEE:
@@ -63,9 +67,4 @@ def draw(
         cv2.rectangle(out, p1, p2, colour, 2)
         cv2.circle(out, (round(person.feet[0]), round(person.feet[1])), 3, colour, -1)
         _label(out, f"#{person.track_id}", p1, colour)
-    summary = (
-        f"people {len(update.people)}  groups {len(update.groups.groups)}  "
-        f"potential customers {update.groups.potential_customers}"
-    )
-    _label(out, summary, (6, 22), (40, 40, 40))
     return out

@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import cv2
@@ -31,6 +31,9 @@ from shopflow.vision.detector import Image
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]
+# How often a camera being looked at also keeps its frame without drawings (the heatmap's background): a scene
+# changes slowly, and each one costs a second JPEG encoding.
+CLEAN_EVERY_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,8 @@ class _Camera:
     wanted_until: float = 0.0  # monotonic time until which a snapshot reader still wants pictures
     encoded_at: float = -1e9  # monotonic time of the last encoding
     seq: int = 0
+    clean_taken_at: float = -1e9  # monotonic time of the last clean encoding
+    clean: LivePicture | None = None  # the frame without boxes, ids or lines, at most every CLEAN_EVERY_SECONDS
 
 
 class LiveHub:
@@ -122,11 +127,15 @@ class LiveHub:
             if not wanted or now - camera.encoded_at < 0.9 * self._min_interval:
                 return
             camera.encoded_at = now
+            clean_due = camera.clean is None or now - camera.clean_taken_at >= CLEAN_EVERY_SECONDS
+            if clean_due:
+                camera.clean_taken_at = now
         # Drawing and encoding happen outside the lock, on this worker's thread, where the engine's state is
         # consistent (the engine is only ever touched by its own worker).
         try:
             image = draw(result.frame.image, result.update, engine.scene.lines, engine.scene.zones)
             ok, buffer = cv2.imencode(".jpg", image, self._jpeg_params)
+            clean = cv2.imencode(".jpg", result.frame.image, self._jpeg_params)[1] if clean_due else None
         except Exception:  # a picture nobody gets is a small loss; a worker stopped counting is not
             log.exception("camera %s: could not draw its live picture", camera_id)
             return
@@ -139,6 +148,8 @@ class LiveHub:
             camera.picture = LivePicture(
                 camera_id, camera.seq, buffer.tobytes(), result.frame.captured_at, int(width), int(height)
             )
+            if clean is not None:
+                camera.clean = replace(camera.picture, jpeg=clean.tobytes())
             self.encoded += 1
             self._cond.notify_all()
 
@@ -154,6 +165,20 @@ class LiveHub:
         with self._cond:
             camera = self._cameras.get(camera_id)
             return None if camera is None else camera.picture
+
+    def clean_picture(self, camera_id: int, timeout: float = 0.0) -> LivePicture | None:
+        """The camera's latest frame without drawings (for a heatmap's background), waiting up to `timeout` for a
+        first one; None when the camera shows nothing."""
+        with self._cond:
+            camera = self._cameras.get(camera_id)
+            if camera is not None and camera.clean is not None:
+                return camera.clean
+        if timeout <= 0:
+            return None
+        self.fresh_picture(camera_id, timeout)  # asks for pictures: the first one brings a clean frame too
+        with self._cond:
+            camera = self._cameras.get(camera_id)
+            return None if camera is None else camera.clean
 
     def want_picture(self, camera_id: int) -> None:
         """Ask for pictures of this camera for the next `want_seconds` (a snapshot reader)."""

@@ -15,7 +15,7 @@ import logging
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import cv2
@@ -40,6 +40,13 @@ class ProbeResult:
     width: int | None = None
     height: int | None = None
     jpeg: bytes | None = None
+    # What happened as a code and its details, for the dashboard to say in the reader's language.
+    code: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def failed(cls, error: Exception) -> ProbeResult:
+        return cls(False, str(error), code=getattr(error, "code", ""), params=dict(getattr(error, "params", {})))
 
     @property
     def jpeg_base64(self) -> str | None:
@@ -52,10 +59,13 @@ def probe_source(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
     try:
         spec = parse_source_spec(source)
     except SourceError as error:
-        return ProbeResult(False, str(error))
+        return ProbeResult.failed(error)
     if not _slots.acquire(blocking=False):
         return ProbeResult(
-            False, f"{MAX_PARALLEL_PROBES} connection tests are already running; try again in a few seconds"
+            False,
+            f"{MAX_PARALLEL_PROBES} connection tests are already running; try again in a few seconds",
+            code="probe_busy",
+            params={"max": MAX_PARALLEL_PROBES},
         )
     try:
         return _probe_in_child(source, spec, timeout_seconds)
@@ -74,24 +84,38 @@ def _probe_in_child(source: str, spec: SourceSpec, timeout_seconds: float) -> Pr
         )
     except subprocess.TimeoutExpired:  # run() has killed the child
         log.info("testing %s: no verdict within %g s; the test was stopped", spec.for_logs, deadline)
-        return ProbeResult(False, _gave_up(spec, deadline))
+        return _gave_up(spec, deadline)
     try:
         answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
         jpeg = base64.b64decode(answer["jpeg"]) if answer.get("jpeg") else None
-        return ProbeResult(bool(answer["ok"]), str(answer["message"]), answer.get("width"), answer.get("height"), jpeg)
+        return ProbeResult(
+            bool(answer["ok"]),
+            str(answer["message"]),
+            answer.get("width"),
+            answer.get("height"),
+            jpeg,
+            str(answer.get("code") or ""),
+            dict(answer.get("params") or {}),
+        )
     except (ValueError, IndexError, KeyError, TypeError):
         # Its stderr is not logged: it may quote the source, credentials included.
         log.warning("testing %s: the test process ended (code %s) without a verdict", spec.for_logs, done.returncode)
-        return ProbeResult(False, f"could not test {spec.for_logs}; the details are in the server log")
+        return ProbeResult(
+            False, f"could not test {spec.for_logs}; the details are in the server log", code="probe_no_verdict"
+        )
 
 
-def _gave_up(spec: SourceSpec, deadline: float) -> str:
+def _gave_up(spec: SourceSpec, deadline: float) -> ProbeResult:
+    seconds = {"seconds": round(deadline)}
     if spec.kind is SourceKind.FILE:
-        return f"could not read {spec.for_logs} within {deadline:g} s; check that it is a video file"
+        message = f"could not read {spec.for_logs} within {deadline:g} s; check that it is a video file"
+        return ProbeResult(False, message, code="probe_file_slow", params=seconds)
     if spec.kind is SourceKind.WEBCAM:
-        return f"{spec.for_logs} gave no picture within {deadline:g} s; check that it is plugged in and not in use"
+        message = f"{spec.for_logs} gave no picture within {deadline:g} s; check that it is plugged in and not in use"
+        return ProbeResult(False, message, code="probe_webcam_silent", params=seconds)
     host, port = url_host_port(spec.target) or ("?", 0)
-    return f"could not reach the camera at {host}:{port}; check the address, the port and that the camera is on"
+    message = f"could not reach the camera at {host}:{port}; check the address, the port and that the camera is on"
+    return ProbeResult(False, message, code="probe_unreachable", params={"address": f"{host}:{port}"})
 
 
 def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
@@ -100,7 +124,7 @@ def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
     try:
         shown = parse_source_spec(source).for_logs
     except SourceError as error:
-        return ProbeResult(False, str(error))
+        return ProbeResult.failed(error)
     try:
         with open_source(
             source,
@@ -110,12 +134,12 @@ def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
         ) as opened:
             frame = next(iter(opened), None)
     except (SourceError, ValueError) as error:
-        return ProbeResult(False, str(error))
+        return ProbeResult.failed(error)
     except Exception as error:  # OpenCV's own failures: still a verdict about the camera, not a server error
         log.warning("testing %s failed unexpectedly: %s", shown, type(error).__name__)
-        return ProbeResult(False, f"could not read from {shown} ({type(error).__name__})")
+        return ProbeResult(False, f"could not read from {shown} ({type(error).__name__})", code="probe_unreadable")
     if frame is None:
-        return ProbeResult(False, f"{shown} opened but sent no picture")
+        return ProbeResult(False, f"{shown} opened but sent no picture", code="probe_no_picture")
     height, width = frame.image.shape[:2]
     preview = frame.image
     if width > PREVIEW_MAX_WIDTH:
@@ -123,7 +147,15 @@ def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
         preview = np.asarray(cv2.resize(preview, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
     ok, buffer = cv2.imencode(".jpg", preview, [int(cv2.IMWRITE_JPEG_QUALITY), 80])
     jpeg = buffer.tobytes() if ok else None
-    return ProbeResult(True, f"connected to {shown}: {width}x{height} pictures", int(width), int(height), jpeg)
+    return ProbeResult(
+        True,
+        f"connected to {shown}: {width}x{height} pictures",
+        int(width),
+        int(height),
+        jpeg,
+        code="probe_ok",
+        params={"size": f"{width}x{height}"},
+    )
 
 
 def _child_main() -> None:
@@ -136,6 +168,8 @@ def _child_main() -> None:
         "width": result.width,
         "height": result.height,
         "jpeg": result.jpeg_base64,
+        "code": result.code,
+        "params": result.params,
     }
     sys.stdout.write("\n" + json.dumps(answer) + "\n")
     sys.stdout.flush()

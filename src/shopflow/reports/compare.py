@@ -51,6 +51,15 @@ class Comparison:
         return next(change for change in self.figures if change.name == name)
 
 
+def recorded(counts: Counts) -> bool:
+    """Whether anything at all was recorded in these counts.
+
+    Rollup rows are only written for events, so a day or period whose counts are all zero had no row: nothing
+    was analysed then (no camera yet, cameras off), and reports show it as missing rather than as zeros.
+    """
+    return counts != Counts()
+
+
 def change_percent(current: Value, previous: Value) -> float | None:
     """(current - previous) / previous in percent; None when previous is 0 or either is unknown."""
     if current is None or previous is None or previous == 0:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from shopflow.domain.problems import InputError
+
 
 class ReportError(Exception):
     """Base of every error the reports layer raises on purpose."""
 
 
-class InvalidRangeError(ReportError, ValueError):
+class InvalidRangeError(ReportError, InputError):
     """A date range the caller must fix: inverted, too long, or otherwise unusable."""
 
 

@@ -67,6 +67,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "generated": "Gerado em",
         "timezone": "Fuso horário",
         "no_data": "—",
+        "missing": "sem dados",
         "continued": "continuação",
     },
     "en": {
@@ -117,6 +118,7 @@ LABELS: dict[Lang, dict[str, str]] = {
         "generated": "Generated",
         "timezone": "Time zone",
         "no_data": "—",
+        "missing": "no data",
         "continued": "continued",
     },
 }

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sqlalchemy.orm import Session
 
-from shopflow.reports.compare import FigureChange, changes, day_values
+from shopflow.reports.compare import FigureChange, changes, day_values, recorded
 from shopflow.reports.day import DayFigures, day_figures
 from shopflow.reports.exports import ExportFile, slug
 from shopflow.reports.i18n import (
@@ -116,17 +116,25 @@ def _visitors_note(data: DailyReportData, lang: Lang) -> str:
     return "\n".join(textwrap.wrap(text, VISITORS_NOTE_WIDTH))
 
 
+def _last_week_recorded(data: DailyReportData) -> bool:
+    return any(recorded(hour.counts) for hour in data.last_week.hours)
+
+
 def _figures_rows(data: DailyReportData, lang: Lang) -> list[list[str]]:
+    # Nothing recorded last week is missing, not a week of zeros: "Período anterior 0" would be a false figure.
+    missing = None if _last_week_recorded(data) else label(lang, "missing")
     rows = [
         [
             _figure_name(data, change.name, lang),
             _format_figure(change.name, change.current, lang),
-            _format_figure(change.name, change.previous, lang),
+            missing or _format_figure(change.name, change.previous, lang),
             format_percent(change.change_percent, lang),
         ]
         for change in data.changes
     ]
-    rows.append([label(lang, "peak_hour"), _peak_hour(data.figures, lang), _peak_hour(data.last_week, lang), ""])
+    rows.append(
+        [label(lang, "peak_hour"), _peak_hour(data.figures, lang), missing or _peak_hour(data.last_week, lang), ""]
+    )
     return rows
 
 
@@ -162,6 +170,8 @@ def _hourly_chart(axes: Axes, data: DailyReportData, lang: Lang) -> None:
     positions = list(range(len(hours)))
     axes.bar(positions, [hour.counts.entries for hour in hours], color=BAR_COLOUR, label=format_date(data.day, lang))
     previous = data.last_week.hours
+    if not _last_week_recorded(data):
+        previous = ()  # nothing recorded: no line at all rather than a line of zeros
     if len(previous) == len(hours):  # a DST day has 23 or 25 hours: only overlay a day of the same shape
         axes.plot(
             positions,

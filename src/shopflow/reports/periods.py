@@ -46,12 +46,20 @@ class DateRange:
 def validate_range(since: date, until: date, *, max_days: int = MAX_RANGE_DAYS) -> DateRange:
     """The range since..until, or InvalidRangeError saying what to change."""
     if since > until:
-        raise InvalidRangeError(f"since ({since.isoformat()}) is after until ({until.isoformat()}); swap them")
+        raise InvalidRangeError(
+            f"since ({since.isoformat()}) is after until ({until.isoformat()}); swap them",
+            "range_reversed",
+            since=since,
+            until=until,
+        )
     span = DateRange(since, until)
     if span.days > max_days:
         raise InvalidRangeError(
             f"the range {since.isoformat()}..{until.isoformat()} covers {span.days} days; "
-            f"ask for at most {max_days} days at a time"
+            f"ask for at most {max_days} days at a time",
+            "range_too_long",
+            days=span.days,
+            max=max_days,
         )
     return span
 

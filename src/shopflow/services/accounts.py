@@ -34,6 +34,7 @@ from shopflow.config.credentials import (
     password_needs_rehash,
     verify_password,
 )
+from shopflow.domain.problems import InputError
 from shopflow.services.access import AccessDeniedError, Caller, Permission, require_store
 from shopflow.services.context import ServerContext
 from shopflow.services.throttle import SignInThrottle
@@ -301,7 +302,9 @@ class Accounts:
             users = UserRepository(session)
             demoted = role not in (None, UserRole.OWNER) or active is False
             if demoted and user.role is UserRole.OWNER and users.count_owners(user.organisation_id) <= 1:
-                raise ValueError("the organisation needs at least one active owner; make someone else owner first")
+                raise InputError(
+                    "the organisation needs at least one active owner; make someone else owner first", "last_owner"
+                )
             updated = users.update(user.id, role=role, store_ids=store_ids, active=active, language=language)
             if active is False or role is not None or store_ids is not None:
                 # Access changed: sessions made under the old access end now rather than when they expire.
@@ -329,7 +332,7 @@ class Accounts:
             users = UserRepository(session)
             user = users.get(caller.user_id)
             if not verify_password(current, users.password_hash(user.id)):
-                raise PasswordError("the current password is not right")
+                raise PasswordError("the current password is not right", "password_current_wrong")
         password_hash = hash_password(new, user.email)
         with self._database.session() as session:
             UserRepository(session).update(user.id, password_hash=password_hash)

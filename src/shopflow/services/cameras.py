@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
 from shopflow.domain.geometry import GeometryError, check_geometry_counts
+from shopflow.domain.problems import InputError
 from shopflow.domain.urls import REDACTED
 from shopflow.pipeline.probe import ProbeResult, probe_source
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
@@ -23,12 +24,17 @@ from shopflow.storage.repositories import CameraRepository
 from shopflow.storage.repositories.cameras import check_staff_after
 
 
-class CameraInputError(ValueError):
+class CameraInputError(InputError):
     """Something given for a camera that cannot be saved; the message says what to fix, `field` which field."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, field: str | None = None, code: str = "", **params: object) -> None:
+        super().__init__(message, code, **params)
         self.field = field
+
+    @classmethod
+    def of(cls, error: Exception, field: str | None = None) -> CameraInputError:
+        """`error` as a camera input error, keeping its code (a GeometryError, a SourceError...)."""
+        return cls(str(error), field, getattr(error, "code", ""), **getattr(error, "params", {}))
 
 
 def check_source_form(value: str) -> str:
@@ -38,7 +44,7 @@ def check_source_form(value: str) -> str:
     try:
         parse_source_spec(value)
     except SourceError as error:
-        raise CameraInputError(str(error), "source_url") from None
+        raise CameraInputError.of(error, "source_url") from None
     return value
 
 
@@ -56,7 +62,7 @@ def _check_geometry(lines: Sequence[LineConfig] | None, zones: Sequence[ZoneConf
         check_unique_names("line", [line.name for line in lines or ()])
         check_unique_names("zone", [zone.name for zone in zones or ()])
     except GeometryError as error:
-        raise CameraInputError(str(error)) from None
+        raise CameraInputError.of(error) from None
 
 
 def check_staff_rules(zones: Sequence[ZoneConfig], after_minutes: float | None) -> None:
@@ -66,7 +72,7 @@ def check_staff_rules(zones: Sequence[ZoneConfig], after_minutes: float | None) 
         check_unique_names("staff zone", [zone.name for zone in zones])
         check_staff_after(after_minutes)
     except (GeometryError, ValueError) as error:
-        raise CameraInputError(str(error)) from None
+        raise CameraInputError.of(error) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +131,7 @@ class CameraService:
         try:
             return self._policy.check(value)
         except (SourceError, SourcePolicyError) as error:
-            raise CameraInputError(str(error), "source_url") from None
+            raise CameraInputError.of(error, "source_url") from None
 
     def get(self, camera_id: int, need: Permission = Permission.READ) -> CameraRecord:
         with self._database.read_session() as session:
@@ -193,6 +199,7 @@ class CameraService:
                 f"the source still holds {REDACTED} in place of a password or token: type the full address, "
                 "or send the source exactly as shown to keep the saved one",
                 "source_url",
+                "source_redacted",
             )
         return self.check_source(given)
 
@@ -232,5 +239,5 @@ class CameraService:
         try:
             checked = self.check_source(source or "")
         except CameraInputError as error:
-            return ProbeResult(False, str(error))
+            return ProbeResult.failed(error)
         return probe_source(checked)

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from shopflow.config.settings import Settings
+from shopflow.domain.problems import InputError
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
 from shopflow.pipeline.sources.spec import url_host_port
 from shopflow.services.demo import sample_video
@@ -41,7 +42,7 @@ _THIS_NETWORK = ipaddress.ip_network("0.0.0.0/8")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class SourcePolicyError(ValueError):
+class SourcePolicyError(InputError):
     """A source the policy does not allow; the message says what to give instead."""
 
 
@@ -79,7 +80,7 @@ class SourcePolicy:
             return value.strip()
         address = url_host_port(spec.target)
         if address is None:  # parse_source_spec refuses these already
-            raise SourceError(f"camera URL {spec.for_logs} has no valid host")
+            raise SourceError(f"camera URL {spec.for_logs} has no valid host", "source_no_host")
         _same_host_for_ffmpeg(spec.target, address[0], spec.for_logs)
         self._check_host(*address)
         return value.strip()
@@ -101,7 +102,9 @@ class SourcePolicy:
         if not regular:
             raise SourcePolicyError(
                 f"the server only plays video files from its media folder: put the video in {media} "
-                "and give its name (or its full path in that folder)"
+                "and give its name (or its full path in that folder)",
+                "source_media_folder",
+                folder=str(media),
             )
         return resolved
 
@@ -110,13 +113,19 @@ class SourcePolicy:
     def _check_host(self, host: str, port: int) -> None:
         name = host.rstrip(".").lower()
         if name in _METADATA_HOSTS:
-            raise SourcePolicyError(f"{host} is a cloud metadata service, not a camera; give the camera's address")
+            raise SourcePolicyError(
+                f"{host} is a cloud metadata service, not a camera; give the camera's address",
+                "source_metadata",
+                host=host,
+            )
         try:
             # Every address the name resolves to: the stream may be opened on any of them.
             infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError):
             raise SourcePolicyError(
-                f"the host name {host} could not be resolved from this server; check the camera's address"
+                f"the host name {host} could not be resolved from this server; check the camera's address",
+                "source_unresolved",
+                host=host,
             ) from None
         for info in infos:
             address = ipaddress.ip_address(str(info[4][0]).partition("%")[0])  # without an IPv6 zone (%eth0)
@@ -126,27 +135,41 @@ class SourcePolicy:
         address = _embedded_ipv4(address)
         shown = host if host == str(address) else f"{host} ({address})"
         if address in _METADATA_ADDRESSES:
-            raise SourcePolicyError(f"{shown} is a cloud metadata service, not a camera; give the camera's address")
+            raise SourcePolicyError(
+                f"{shown} is a cloud metadata service, not a camera; give the camera's address",
+                "source_metadata",
+                host=shown,
+            )
         if address.is_unspecified or address in _THIS_NETWORK:
             raise SourcePolicyError(
-                f"{shown} is not a camera's address (it means this server); give the camera's address"
+                f"{shown} is not a camera's address (it means this server); give the camera's address",
+                "source_this_server",
+                host=shown,
             )
         if address.is_loopback:
             if self.allow_loopback:
                 return
             raise SourcePolicyError(
                 f"{shown} is this server itself, which camera sources may not reach; give the camera's network "
-                "address, or set CAMERA_ALLOW_LOOPBACK=true if a stream relay runs on this machine"
+                "address, or set CAMERA_ALLOW_LOOPBACK=true if a stream relay runs on this machine",
+                "source_loopback",
+                host=shown,
             )
         if address.is_link_local:
             if self.allow_link_local:
                 return
             raise SourcePolicyError(
                 f"{shown} is a link-local address; give the camera a LAN address (DHCP or fixed), or set "
-                "CAMERA_ALLOW_LINK_LOCAL=true if your cameras use self-assigned 169.254.x.x addresses"
+                "CAMERA_ALLOW_LINK_LOCAL=true if your cameras use self-assigned 169.254.x.x addresses",
+                "source_link_local",
+                host=shown,
             )
         if address.is_multicast or address.is_reserved:  # 240.0.0.0/4 holds the broadcast address
-            raise SourcePolicyError(f"{shown} is not a camera's address (multicast or reserved); check the address")
+            raise SourcePolicyError(
+                f"{shown} is not a camera's address (multicast or reserved); check the address",
+                "source_reserved",
+                host=shown,
+            )
 
 
 def _same_host_for_ffmpeg(url: str, host: str, shown: str) -> None:
@@ -160,7 +183,8 @@ def _same_host_for_ffmpeg(url: str, host: str, shown: str) -> None:
     if standard != host.lower():
         raise SourcePolicyError(
             f"the camera URL {shown} has a '/', '?' or '#' before its '@'; write them in the user name and "
-            "password as %2F, %3F and %23"
+            "password as %2F, %3F and %23",
+            "source_url_ambiguous",
         )
 
 

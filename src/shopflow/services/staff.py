@@ -17,6 +17,7 @@ from typing import BinaryIO
 
 from sqlalchemy.orm import Session
 
+from shopflow.domain.problems import InputError
 from shopflow.services.access import Caller, Permission, require_store
 from shopflow.storage.db import Database
 from shopflow.storage.errors import ConsentRequiredError, NotFoundError
@@ -29,8 +30,12 @@ from shopflow.vision.faces import enrolment_embedding as embed_photo
 Photo = bytes | BinaryIO
 
 
-class StaffInputError(ValueError):
+class StaffInputError(InputError):
     """A field that cannot be saved (blank, too long); the message says what to fix."""
+
+    @classmethod
+    def of(cls, error: Exception) -> StaffInputError:
+        return cls(str(error), getattr(error, "code", ""), **getattr(error, "params", {}))
 
 
 class EnrolmentRefusal(StrEnum):
@@ -105,7 +110,7 @@ class StaffService:
                     store_id, name, employee_id, department=department, position=position, active=active
                 )
             except ValueError as error:
-                raise StaffInputError(str(error)) from None
+                raise StaffInputError.of(error) from None
 
     def set_active(self, employee_id: int, active: bool) -> EmployeeProfile:
         """Deactivated, an employee leaves the face gallery; their record and consent stay."""
@@ -124,7 +129,7 @@ class StaffService:
                     employee_id, recorded_by=recorded_by, text_version=text_version, method=method
                 )
             except ValueError as error:
-                raise StaffInputError(str(error)) from None
+                raise StaffInputError.of(error) from None
 
     def withdraw_consent(self, employee_id: int, *, on_behalf_of: str | None = None) -> EmployeeProfile:
         """Consent to faces withdrawn: the embeddings go; uniform and staff zones still tell the employee apart."""

@@ -33,7 +33,7 @@ class StaffRulesService:
         try:
             uniform = None if data is None else uniform_from_json(data)
         except UniformError as error:
-            raise StaffInputError(str(error)) from None
+            raise StaffInputError.of(error) from None
         return self._save(store_id, uniform)
 
     def uniform_from_picture(
@@ -51,7 +51,7 @@ class StaffRulesService:
             if not lower:
                 uniform = replace(uniform, lower=None)
         except UniformError as error:
-            raise StaffInputError(str(error)) from None
+            raise StaffInputError.of(error) from None
         saved = self._save(store_id, uniform)
         assert saved is not None
         return saved

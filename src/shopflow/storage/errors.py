@@ -15,7 +15,12 @@ class NotFoundError(StorageError, LookupError):
 
 
 class AlreadyExistsError(StorageError):
-    """A unique value (an e-mail, a key hash) is taken."""
+    """A unique value (an e-mail, a key hash) is taken. `code` and `params` as in domain/problems.Problem."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class ConsentRequiredError(StorageError):

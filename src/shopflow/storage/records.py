@@ -15,6 +15,7 @@ from typing import Any
 from shopflow.domain.cameras import CameraStatus
 from shopflow.domain.events import Direction
 from shopflow.domain.geometry import CountingLine, GeometryError, Point, Zone
+from shopflow.domain.problems import InputError
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # index = date.weekday()
@@ -126,7 +127,11 @@ def check_unique_names(kind: str, names: Sequence[str]) -> None:
     seen: set[str] = set()
     for name in names:
         if name in seen:
-            raise GeometryError(f"two {kind}s are called {name!r}; events name the {kind}, so names must differ")
+            raise GeometryError(
+                f"two {kind}s are called {name!r}; events name the {kind}, so names must differ",
+                "names_repeated",
+                name=name,
+            )
         seen.add(name)
 
 
@@ -141,15 +146,28 @@ def validate_opening_hours(value: Mapping[str, Mapping[str, str]]) -> OpeningHou
     hours: OpeningHours = {}
     for day, times in value.items():
         if day not in WEEKDAYS:
-            raise ValueError(f"opening hours: unknown weekday {day!r}; use one of {', '.join(WEEKDAYS)}")
+            raise InputError(
+                f"opening hours: unknown weekday {day!r}; use one of {', '.join(WEEKDAYS)}", "hours_bad_day"
+            )
         if set(times) != {"open", "close"}:
-            raise ValueError(f"opening hours for {day}: give exactly 'open' and 'close', got {sorted(times)}")
+            raise InputError(
+                f"opening hours for {day}: give exactly 'open' and 'close', got {sorted(times)}", "hours_bad_day"
+            )
         opens, closes = times["open"], times["close"]
         for label, text in (("open", opens), ("close", closes)):
             if not isinstance(text, str) or not _HHMM.match(text):
-                raise ValueError(f"opening hours for {day}: {label} must be HH:MM (00:00-23:59), got {text!r}")
+                raise InputError(
+                    f"opening hours for {day}: {label} must be HH:MM (00:00-23:59), got {text!r}",
+                    "hours_bad_time",
+                    day=day,
+                )
         if opens == closes:
-            raise ValueError(f"opening hours for {day}: open and close are both {opens}; leave the day out if closed")
+            raise InputError(
+                f"opening hours for {day}: open and close are both {opens}; leave the day out if closed",
+                "hours_open_equals_close",
+                day=day,
+                time=opens,
+            )
         hours[day] = {"open": opens, "close": closes}
     return {day: hours[day] for day in WEEKDAYS if day in hours}
 

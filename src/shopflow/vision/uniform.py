@@ -17,13 +17,14 @@ import numpy as np
 import numpy.typing as npt
 
 from shopflow.domain.people import TrackedPerson
+from shopflow.domain.problems import InputError
 from shopflow.vision.appearance import BODY_PARTS, MIN_HEIGHT_PX, clear_views
 from shopflow.vision.detector import Image
 
 Rgb = tuple[int, int, int]
 
 
-class UniformError(ValueError):
+class UniformError(InputError):
     """A uniform that cannot be used; the message says what to fix."""
 
 

@@ -11,6 +11,7 @@ from shopflow.services.access import AccessDeniedError
 from shopflow.storage.records import UserRecord
 from shopflow.web.auth import accounts, require_caller, sign_out
 from shopflow.web.i18n import t
+from shopflow.web.problems import failed
 
 
 def _password_input(key: str, marker: str) -> ui.input:
@@ -44,7 +45,7 @@ def account_tab(user: UserRecord) -> None:
         try:
             await asyncio.to_thread(service.change_password, caller, str(current.value or ""), str(new.value or ""))
         except (PasswordError, AccessDeniedError) as error:
-            message.set_text(t("action_failed", action=t("change_password"), message=str(error)))
+            message.set_text(failed(t("change_password"), error))
             return
         message.set_text("")
         for field in (current, new, repeat):

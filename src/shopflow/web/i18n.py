@@ -36,7 +36,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "sign_out": "Sair",
         "no_store": "Nenhuma loja cadastrada ainda.",
         "not_allowed": "Você não tem permissão para fazer isto. Peça a um proprietário ou gerente.",
-        "action_failed": "Não foi possível {action}: {message}",
+        "action_failed": "Não foi possível {action}. {message}",
         # sign-in and first run
         "sign_in_title": "Entrar",
         "sign_in": "Entrar",
@@ -60,6 +60,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "average_dwell_today": "Permanência média hoje",
         "vs_last_week": "{change} vs. mesma hora da semana passada",
         "no_comparison": "sem dados da semana passada",
+        "zero_last_week": "0 na mesma hora da semana passada",
+        "no_data": "sem dados",
         "hourly_flow_title": "Entradas por hora: hoje e o mesmo dia da semana passada",
         "today": "Hoje",
         "same_day_last_week": "Mesmo dia da semana passada",
@@ -73,11 +75,16 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "live_cameras": "Câmeras ao vivo",
         "live_now": "ao vivo",
         "live_picture": "Imagem ao vivo da câmera com as pessoas marcadas",
-        "people_in_view": "{n} à vista",
+        # "à vista" reads as cash payment to a Brazilian shopkeeper.
+        "people_in_view": "{n} pessoas na imagem",
+        "people_in_view_one": "1 pessoa na imagem",
         "legend_customer": "Cliente",
         "legend_group": "Cliente em grupo",
         "legend_employee": "Funcionário",
+        "legend_line_signs": "Nas linhas: +entradas -saídas; nas zonas: pessoas dentro agora; #número de cada pessoa",
         "demo_banner": "Loja de demonstração: os números vêm do vídeo de exemplo, não de uma loja real.",
+        "demo_scene": "O vídeo mostra uma praça por onde passam mais pessoas saindo do que entrando: ter mais saídas "
+        "do que entradas aqui é normal, não um erro de contagem.",
         "camera_offline_banner": "A câmera “{name}” não está contando ({status})",
         "first_step_title": "Comece adicionando uma câmera",
         "first_step_text": "Informe o endereço da câmera (RTSP ou HTTP), teste a conexão e desenhe a linha da "
@@ -106,6 +113,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "camera_saved": "Câmera “{name}” salva. As mudanças já valem para a contagem.",
         "delete_camera_question": "Excluir a câmera “{name}”?",
         "delete_camera_warning": "Todos os eventos dela serão apagados. Para guardar o histórico, desative-a.",
+        "no_line_warning": "Esta câmera não tem linha de contagem: ela não conta entradas nem saídas. Edite-a e "
+        "desenhe a linha da porta.",
+        "camera_off_note": "Desativada: não analisa imagens nem conta ninguém.",
         "geometry_count": "{lines} linha(s), {zones} zona(s)",
         "last_frame": "Última imagem: {when}",
         "fps_measured": "{fps} quadros/s",
@@ -116,8 +126,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "um arquivo de vídeo na pasta de mídia do servidor (DATA_DIR/media) ou o número de uma webcam.",
         "loop_video": "Repetir o vídeo quando terminar",
         "test_connection": "Testar conexão",
-        "connection_ok": "Conexão funcionando: {message}",
-        "connection_failed": "A conexão falhou: {message}",
+        "connection_ok": "Conexão funcionando. {message}",
+        "connection_failed": "A conexão falhou. {message}",
         "lines_and_zones": "Linhas de contagem e zonas",
         "test_first": "Teste a conexão para ver uma imagem da câmera e desenhar sobre ela.",
         "draw_line": "Desenhar linha",
@@ -138,6 +148,27 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "zone_points": "{n} pontos",
         "flip_inside": "Inverter lado de dentro",
         "inside_label": "dentro",
+        # camera status reasons (web/camera_reasons.py recognises the workers' sentences)
+        "reason_no_video_from": "sem vídeo de {address}: confira o endereço, a porta, o caminho do vídeo, o usuário "
+        "e a senha, e se a câmera está ligada",
+        "reason_url_has_no_host": "o endereço não tem o nome ou o IP da câmera",
+        "reason_no_webcam": "nenhuma webcam responde no número {index} (confira se está conectada e se outro programa "
+        "não a está usando; os números começam em 0)",
+        "reason_no_first_frame": "conectou, mas nenhuma imagem chegou (esperou {seconds} s)",
+        "reason_undecodable": "conectou, mas a primeira imagem não pôde ser lida",
+        "reason_opencv_error": "erro {code} ao ler o vídeo",
+        "reason_no_frame_for": "nenhuma imagem há {seconds} s",
+        "reason_stream_ended": "o vídeo parou (a câmera ou o servidor fechou a conexão)",
+        "reason_connecting": "conectando à câmera",
+        "reason_receiving": "recebendo vídeo de {width}x{height}",
+        "reason_frames_dropped": "{n} imagens puladas: a análise é mais lenta que a câmera",
+        "reason_internal_error": "erro interno do servidor (os detalhes estão no registro do servidor)",
+        "reason_video_finished": "o vídeo foi analisado até o fim",
+        "reason_server_stopped": "o servidor do ShopFlow foi parado",
+        "reason_starting": "iniciando",
+        "reason_retrying": "{reason} (nova tentativa em {seconds} s)",
+        "camera_no_picture": "Sem imagem desta câmera ainda.",
+        "last_good_picture": "Última imagem recebida: {when}",
         # statuses
         "status_online": "online",
         "status_offline": "offline",
@@ -149,7 +180,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "since": "De",
         "until": "Até",
         "show": "Mostrar",
-        "analytics_failed": "Não foi possível mostrar o período: {message}",
+        "bad_date": "“{value}” não é uma data. Digite a data como {pattern}, por exemplo {example}.",
+        "date_pattern": "dd/mm/aaaa",
+        "analytics_failed": "Não foi possível mostrar o período. {message}",
         "analytics_no_cameras": "Adicione uma câmera para ver as análises da loja.",
         "daily_series": "Por dia",
         "hourly_series": "Por hora",
@@ -223,6 +256,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "revoked": "revogada",
         "revoke": "Revogar",
         "key_revoked": "Chave “{name}” revogada.",
+        "revoke_key_question": "Revogar a chave “{name}”?",
+        "revoke_key_warning": "As pontes que usam esta chave deixam de enviar dados. Isto não pode ser desfeito.",
+        "copy": "Copiar",
+        "copied": "Copiado.",
+        "copy_failed": "Não foi possível copiar: selecione a chave e copie com Ctrl+C.",
         "retention_days": "Guardar eventos por (dias)",
         "retention_help": "Eventos mais antigos que isto podem ser apagados.",
         "face_recognition": "Reconhecimento facial de funcionários",
@@ -314,8 +352,6 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "long_stay_help": "Quem ficar à vista desta câmera por mais minutos do que o número abaixo passa a contar "
         "como funcionário (um cliente raramente fica tanto tempo). Deixe em branco para desligar esta regra.",
         "long_stay_minutes": "Minutos (em branco: desligada)",
-        "long_stay_not_a_number": "A permanência longa deve ser um número de minutos, ou ficar em branco.",
-        "long_stay_out_of_range": "A permanência longa deve ser de 1 a {max} minutos, ou ficar em branco.",
         "staff_rules_label": "Funcionários: {rules}",
         "staff_zones_count": "{n} zona(s) só de funcionários",
         "long_stay_summary": "quem fica mais de {minutes} min",
@@ -375,8 +411,6 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "loja. É dado pessoal: só proprietários e gerentes veem, e cada consulta fica no registro de auditoria. "
         "Quem é reconhecido pelo uniforme ou pelas zonas não tem nome: só é contado.",
         "attendance_day": "Dia",
-        "attendance_day_pattern": "dd/mm/aaaa",
-        "attendance_bad_day": "“{value}” não é uma data. Digite o dia como {pattern}, por exemplo {example}.",
         "attendance_show": "Ver presenças",
         "attendance_of_day": "Presenças de {day}",
         "attendance_employee": "Funcionário",
@@ -405,7 +439,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "sign_out": "Sign out",
         "no_store": "No store yet.",
         "not_allowed": "You are not allowed to do this. Ask an owner or a manager.",
-        "action_failed": "Could not {action}: {message}",
+        "action_failed": "Could not {action}. {message}",
         "sign_in_title": "Sign in",
         "sign_in": "Sign in",
         "email": "E-mail",
@@ -427,6 +461,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "average_dwell_today": "Average dwell today",
         "vs_last_week": "{change} vs. the same time last week",
         "no_comparison": "no data from last week",
+        "zero_last_week": "0 at the same time last week",
+        "no_data": "no data",
         "hourly_flow_title": "Entries per hour: today and the same weekday last week",
         "today": "Today",
         "same_day_last_week": "Same weekday last week",
@@ -440,11 +476,15 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "live_cameras": "Live cameras",
         "live_now": "live",
         "live_picture": "The camera's live picture with people marked",
-        "people_in_view": "{n} in view",
+        "people_in_view": "{n} people in the picture",
+        "people_in_view_one": "1 person in the picture",
         "legend_customer": "Customer",
         "legend_group": "Customer in a group",
         "legend_employee": "Employee",
+        "legend_line_signs": "On lines: +entries -exits; on zones: people inside now; #number of each person",
         "demo_banner": "Demo store: the figures come from the sample video, not from a real store.",
+        "demo_scene": "The video shows a plaza where more people leave than enter: more exits than entries here is "
+        "normal, not a counting error.",
         "camera_offline_banner": "Camera “{name}” is not counting ({status})",
         "first_step_title": "Start by adding a camera",
         "first_step_text": "Give the camera's address (RTSP or HTTP), test the connection and draw the door's "
@@ -472,6 +512,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "camera_saved": "Camera “{name}” saved. Counting uses the changes already.",
         "delete_camera_question": "Delete camera “{name}”?",
         "delete_camera_warning": "All its events will be deleted. To keep its history, disable it instead.",
+        "no_line_warning": "This camera has no counting line: it counts no entries or exits. Edit it and draw the "
+        "door's line.",
+        "camera_off_note": "Disabled: it analyses no pictures and counts nobody.",
         "geometry_count": "{lines} line(s), {zones} zone(s)",
         "last_frame": "Last picture: {when}",
         "fps_measured": "{fps} frames/s",
@@ -482,8 +525,8 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "video file in the server's media folder (DATA_DIR/media), or a webcam number.",
         "loop_video": "Play the video again when it ends",
         "test_connection": "Test connection",
-        "connection_ok": "Connection works: {message}",
-        "connection_failed": "The connection failed: {message}",
+        "connection_ok": "Connection works. {message}",
+        "connection_failed": "The connection failed. {message}",
         "lines_and_zones": "Counting lines and zones",
         "test_first": "Test the connection to see a picture from the camera and draw on it.",
         "draw_line": "Draw a line",
@@ -504,6 +547,26 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "zone_points": "{n} points",
         "flip_inside": "Flip the inside",
         "inside_label": "inside",
+        "reason_no_video_from": "no video from {address}: check the address, the port, the stream path, the user name "
+        "and password, and that the camera is on",
+        "reason_url_has_no_host": "the address has no host name or IP of the camera",
+        "reason_no_webcam": "no webcam answers at number {index} (check that it is plugged in and not used by another "
+        "program; numbers start at 0)",
+        "reason_no_first_frame": "connected, but no picture arrived (waited {seconds} s)",
+        "reason_undecodable": "connected, but the first picture could not be read",
+        "reason_opencv_error": "error {code} reading the video",
+        "reason_no_frame_for": "no picture for {seconds} s",
+        "reason_stream_ended": "the video stopped (the camera or the server closed the connection)",
+        "reason_connecting": "connecting to the camera",
+        "reason_receiving": "receiving {width}x{height} video",
+        "reason_frames_dropped": "{n} pictures skipped: the analysis is slower than the camera",
+        "reason_internal_error": "internal server error (the details are in the server's log)",
+        "reason_video_finished": "the video has been analysed to its end",
+        "reason_server_stopped": "the ShopFlow server was stopped",
+        "reason_starting": "starting",
+        "reason_retrying": "{reason} (trying again in {seconds} s)",
+        "camera_no_picture": "No picture from this camera yet.",
+        "last_good_picture": "Last picture received: {when}",
         "status_online": "online",
         "status_offline": "offline",
         "status_error": "error",
@@ -513,7 +576,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "since": "From",
         "until": "To",
         "show": "Show",
-        "analytics_failed": "Could not show the period: {message}",
+        "bad_date": "“{value}” is not a date. Type the date as {pattern}, for example {example}.",
+        "date_pattern": "yyyy-mm-dd",
+        "analytics_failed": "Could not show the period. {message}",
         "analytics_no_cameras": "Add a camera to see the store's analytics.",
         "daily_series": "Per day",
         "hourly_series": "Per hour",
@@ -585,6 +650,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "revoked": "revoked",
         "revoke": "Revoke",
         "key_revoked": "Key “{name}” revoked.",
+        "revoke_key_question": "Revoke key “{name}”?",
+        "revoke_key_warning": "The bridges that use this key stop sending data. This cannot be undone.",
+        "copy": "Copy",
+        "copied": "Copied.",
+        "copy_failed": "Could not copy: select the key and copy it with Ctrl+C.",
         "retention_days": "Keep events for (days)",
         "retention_help": "Events older than this may be deleted.",
         "face_recognition": "Employee face recognition",
@@ -672,8 +742,6 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "long_stay_help": "Whoever stays in this camera's view longer than the minutes below counts as staff (a "
         "customer rarely stays that long). Leave it empty to turn this rule off.",
         "long_stay_minutes": "Minutes (empty: off)",
-        "long_stay_not_a_number": "The long stay must be a number of minutes, or empty.",
-        "long_stay_out_of_range": "The long stay must be 1 to {max} minutes, or empty.",
         "staff_rules_label": "Staff: {rules}",
         "staff_zones_count": "{n} staff-only zone(s)",
         "long_stay_summary": "whoever stays over {minutes} min",
@@ -732,8 +800,6 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "clock. This is personal data: only owners and managers see it, and every look is written to the audit log. "
         "Staff told apart by the uniform or the zones have no name: they are only counted.",
         "attendance_day": "Day",
-        "attendance_day_pattern": "yyyy-mm-dd",
-        "attendance_bad_day": "“{value}” is not a date. Type the day as {pattern}, for example {example}.",
         "attendance_show": "Show attendance",
         "attendance_of_day": "Attendance on {day}",
         "attendance_employee": "Employee",
@@ -799,6 +865,27 @@ def fmt_duration(seconds: float | None) -> str:
 
 def fmt_date(day: date) -> str:
     return report_i18n.format_date(day, current_lang())
+
+
+# How each language types a date: pt-BR as 25/11/2026, English as the exports write it (ISO). ISO is taken in
+# either language too, as the API and links use it. The picker's mask is the same pattern in Quasar's letters.
+_TYPED_DATES: dict[Lang, tuple[str, ...]] = {"pt-BR": ("%d/%m/%Y", "%Y-%m-%d"), "en": ("%Y-%m-%d",)}
+_PICKER_MASKS: dict[Lang, str] = {"pt-BR": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
+
+
+def parse_date(text: object) -> date | None:
+    """A date as the reader types it (see _TYPED_DATES), or None when it is not one."""
+    typed = str(text or "").strip()
+    for pattern in _TYPED_DATES[current_lang()]:
+        try:
+            return datetime.strptime(typed, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+def date_picker_mask() -> str:
+    return _PICKER_MASKS[current_lang()]
 
 
 def _local(moment: datetime, timezone: str | None) -> datetime:

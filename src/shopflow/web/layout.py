@@ -5,14 +5,16 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from weakref import WeakKeyDictionary
 
-from nicegui import app, ui
+from nicegui import Client, app, ui
 
 from shopflow.domain.cameras import CameraStatus
 from shopflow.services.stores import StoreService
 from shopflow.storage.records import Language, StoreRecord, UserRecord
 from shopflow.storage.repositories import UserRepository
 from shopflow.web.auth import STORE_KEY, can_handle_staff, current_caller, sign_out
+from shopflow.web.camera_reasons import reason_text
 from shopflow.web.context import runtime
 from shopflow.web.i18n import LANG_KEY, current_lang, status_text, t
 
@@ -134,6 +136,30 @@ def banner(text: str, *, kind: str = "warning") -> ui.element:
     return row
 
 
+ERROR_TOAST_SECONDS = 8.0
+# Each browser page's error toast: a new error replaces its text, so failed attempts do not pile up toasts.
+_error_toasts: WeakKeyDictionary[Client, ui.notification] = WeakKeyDictionary()
+
+
+def error_toast(text: str) -> ui.notification:
+    """Show `text` as the page's one error toast (replacing the one shown, if any)."""
+    client = ui.context.client
+    toast = _error_toasts.get(client)
+    if toast is not None and not toast.is_deleted:
+        toast.message = text
+        toast.timeout = ERROR_TOAST_SECONDS  # the new message gets its full time to be read
+        toast.update()
+        return toast
+    # On the page's layout rather than where the failed action was: a list redrawn after it must not take the
+    # toast with it.
+    with client.layout:
+        toast = ui.notification(
+            text, type="negative", multi_line=True, timeout=ERROR_TOAST_SECONDS, close_button=t("close")
+        ).mark("error-toast")
+    _error_toasts[client] = toast
+    return toast
+
+
 def page_title(text: str) -> None:
     ui.label(text).classes("text-2xl font-semibold text-slate-900").props('role="heading" aria-level="1"')
 
@@ -142,5 +168,5 @@ def offline_banner(name: str, status: CameraStatus, reason: str | None) -> ui.el
     """Says that a camera is not counting, and why, on every page that uses it."""
     text = t("camera_offline_banner", name=name, status=status_text(status))
     if reason:
-        text += f": {reason}"
+        text += f": {reason_text(reason)}"
     return banner(text, kind="error" if status is CameraStatus.ERROR else "warning").mark("offline-banner")

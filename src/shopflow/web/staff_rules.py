@@ -33,15 +33,20 @@ def staff_rules_summary(camera: CameraRecord) -> str:
 
 
 def _minutes(value: Any) -> float | None:
-    """The long-stay field: empty turns the rule off; anything else must be a number of minutes."""
+    """The long-stay field: empty turns the rule off; the service checks the range (and words it by its code)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         minutes = float(value)
     except (TypeError, ValueError):
-        raise CameraInputError(t("long_stay_not_a_number"), "staff_after_minutes") from None
-    if not math.isfinite(minutes) or not 0 < minutes <= MAX_MINUTES:
-        raise CameraInputError(t("long_stay_out_of_range", max=MAX_MINUTES), "staff_after_minutes")
+        minutes = math.nan
+    if not math.isfinite(minutes):
+        raise CameraInputError(
+            f"the long stay must be a number of minutes, got {value!r}",
+            "staff_after_minutes",
+            "staff_after_range",
+            max=MAX_MINUTES,
+        )
     return minutes
 
 

@@ -37,6 +37,7 @@ PICTURE_WAIT_SECONDS = 5.0  # a running camera sends a frame within a second; a 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 BOX_COLOUR = "#f97316"
 MAX_NAME = 80
+MIN_WIDTH_PX = 10  # the colours are read from the middle 60 % of the box's width: a thinner box has no middle
 
 
 def rules_service() -> StaffRulesService:
@@ -274,7 +275,8 @@ class UniformCard:
         if self.picture is None or box is None:
             ui.notify(t("uniform_draw_box_first"), type="warning")
             return
-        if (box[3] - box[1]) * self.picture.height < MIN_HEIGHT_PX:
+        too_narrow = (box[2] - box[0]) * self.picture.width < MIN_WIDTH_PX
+        if too_narrow or (box[3] - box[1]) * self.picture.height < MIN_HEIGHT_PX:
             ui.notify(t("uniform_box_too_small", px=MIN_HEIGHT_PX), type="warning")
             return
         name = str(self.box_name.value or "").strip()

@@ -181,6 +181,41 @@ def test_heatmap_png(client: TestClient, shop: dict[str, Any]) -> None:
     assert int(image[60, 240, 2]) - int(image[60, 240, 0]) > 60  # the hot cell (row 0, column 1) is red
 
 
+def test_the_heatmap_is_drawn_over_the_live_frame_without_boxes_or_numbers(
+    client: TestClient, shop: dict[str, Any]
+) -> None:
+    """Issue 10, item 5: the heatmap's background was the annotated live picture, with boxes, track numbers and
+    English counts burned in."""
+    from shopflow.domain.geometry import CountingLine
+    from shopflow.domain.people import Detections
+    from shopflow.pipeline.engine import CameraEngine
+    from shopflow.pipeline.sources import Frame
+
+    grey = 120
+
+    def one_person(_image: Any) -> Detections:
+        return Detections(
+            xyxy=np.array([[200, 60, 240, 180]], dtype=np.float32), confidence=np.array([0.9], dtype=np.float32)
+        )
+
+    hub = runtime_of(client).hub
+    engine = CameraEngine(320, 240, one_person, lines=[CountingLine("door", (0.1, 0.5), (0.4, 0.5))])
+    with hub.watch(shop["door"]):
+        for index in range(5):
+            image = np.full((240, 320, 3), grey, dtype=np.uint8)
+            frame = Frame(image, index, index / 5, utcnow())
+            hub.on_frame(shop["door"], engine.process(frame), engine)
+    assert hub.picture(shop["door"]) is not None  # an annotated picture exists, with its box and line
+    response = client.get(
+        "/api/analytics/heatmap.png",
+        params={"store_id": shop["store"], "camera_id": shop["door"], "since": "2024-01-01"},  # a day of no data
+    )
+    assert response.status_code == 200, response.text
+    picture = cv2.imdecode(np.frombuffer(response.content, dtype=np.uint8), cv2.IMREAD_COLOR)
+    assert picture.shape == (240, 320, 3)
+    assert np.abs(picture.astype(int) - grey).max() <= 4  # the scene alone: no box, line, number or word
+
+
 @pytest.mark.parametrize(
     ("path", "extra"),
     [

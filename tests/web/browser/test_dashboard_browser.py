@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -303,13 +304,18 @@ def _hourly(server: str, since: str, until: str) -> dict[str, int]:
     return {point["start"]: point["entries"] for point in body["points"]}
 
 
+def _iso(brazilian: str) -> str:
+    return datetime.strptime(brazilian, "%d/%m/%Y").date().isoformat()
+
+
 def test_export_a_csv_whose_rows_match_the_api(page: Page, server: str) -> None:
     page.goto(server + "/analytics")
     csv_link = page.get_by_role("link", name="Baixar CSV")
     csv_link.wait_for()
     shot(page, "07-analytics")
-    since = page.get_by_role("textbox", name="De", exact=True).input_value()
-    until = page.get_by_role("textbox", name="Até", exact=True).input_value()
+    # The fields show Brazilian dates (25/11/2026); the API and the file names use ISO ones.
+    since = _iso(page.get_by_role("textbox", name="De", exact=True).input_value())
+    until = _iso(page.get_by_role("textbox", name="Até", exact=True).input_value())
     before = _hourly(server, since, until)
     with page.expect_download() as download_info:
         csv_link.click()

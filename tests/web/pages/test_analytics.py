@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import io
+from datetime import date, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +14,7 @@ from shopflow.reports import series
 from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now
 from shopflow.storage.db import Database
+from shopflow.storage.records import Language
 from shopflow.storage.repositories import CameraRepository, StoreRepository
 from tests.integration.reports.helpers import DOOR, SAO_PAULO, entry, local, make_store, parties, write
 
@@ -57,7 +59,12 @@ async def test_an_inverted_range_says_what_to_change(user: User, database: Datab
     _set(user, "since", "2024-03-10")
     _set(user, "until", "2024-03-01")
     user.find(marker="show-analytics").click()
-    await user.should_see("since (2024-03-10) is after until (2024-03-01); swap them", retries=RETRIES)
+    # In the reader's language and date format, not the API's English "since (2024-03-10) is after until ...".
+    await user.should_see(
+        "Não foi possível mostrar o período. A data inicial (10/03/2024) é depois da final (01/03/2024); "
+        "inverta as datas.",
+        retries=RETRIES,
+    )
 
 
 async def test_exports_and_heatmap_point_at_the_api_for_the_chosen_range(user: User, database: Database) -> None:
@@ -121,3 +128,90 @@ async def test_one_person_seen_by_two_cameras_is_one_visitor_and_the_card_says_w
     texts = _card_texts(user, "total-unique_visitors")
     assert texts[:2] == [caption, "1"]
     assert any(text.startswith(definition) for text in texts[2:]), texts
+
+
+async def test_brazilian_dates_are_typed_and_shown_as_dd_mm_yyyy(user: User, database: Database) -> None:
+    """Issue 10, item 3: "25/11/2026" gave "Invalid isoformat string"."""
+    add_user(database)
+    _, [camera] = make_store(database)
+    write(database, camera.id, [entry(local(SAO_PAULO, 2026, 11, 25, 10, 0)) for _ in range(2)])
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="daily-chart", retries=RETRIES)
+    [since] = user.find(marker="since").elements
+    assert isinstance(since, ui.input)
+    today = local_now(SAO_PAULO).date()
+    assert since.value == (today - timedelta(days=6)).strftime("%d/%m/%Y")  # shown as typed
+    _set(user, "since", "25/11/2026")
+    _set(user, "until", "25/11/2026")
+    user.find(marker="show-analytics").click()
+    await user.should_see("Comparação com o período anterior (24/11/2026 – 24/11/2026)", retries=RETRIES)
+    [total] = user.find(marker="total-entries").elements
+    assert "2" in [child.text for child in total.descendants() if isinstance(child, ui.label)]
+    await user.should_not_see("isoformat")
+
+
+async def test_a_date_that_is_not_one_says_how_to_type_it(user: User, database: Database) -> None:
+    add_user(database)
+    make_store(database)
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="daily-chart", retries=RETRIES)
+    _set(user, "since", "31/02/2026")
+    user.find(marker="show-analytics").click()
+    await user.should_see("“31/02/2026” não é uma data. Digite a data como dd/mm/aaaa, por exemplo", retries=RETRIES)
+    await user.should_not_see("does not match format")
+    await user.should_not_see("isoformat")
+
+
+async def test_an_english_reader_types_iso_dates_and_gets_an_english_error(user: User, database: Database) -> None:
+    add_user(database, language=Language.EN)
+    make_store(database)
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="daily-chart", retries=RETRIES)
+    _set(user, "until", "2026/11/25")
+    user.find(marker="show-analytics").click()
+    await user.should_see("“2026/11/25” is not a date. Type the date as yyyy-mm-dd, for example", retries=RETRIES)
+
+
+async def test_a_previous_period_without_data_is_missing_not_zero(user: User, database: Database) -> None:
+    """Issue 10, item 6: the comparison printed "Período anterior 0" for a period nothing was recorded in."""
+    add_user(database)
+    _, [camera] = make_store(database)
+    write(database, camera.id, [entry(local(SAO_PAULO, 2026, 11, 25, 10, 0))])
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="daily-chart", retries=RETRIES)
+    _set(user, "since", "25/11/2026")
+    _set(user, "until", "26/11/2026")
+    user.find(marker="show-analytics").click()
+    await user.should_see("Comparação com o período anterior (23/11/2026 – 24/11/2026)", retries=RETRIES)
+    [card] = user.find(marker="comparison").elements
+    [table] = [child for child in card.descendants() if isinstance(child, ui.table)]
+    entries = next(row for row in table.rows if row["figure"] == "Entradas")
+    assert (entries["current"], entries["previous"]) == ("1", "sem dados")
+    [chart] = user.find(marker="daily-chart").elements
+    assert isinstance(chart, ui.echart)
+    assert chart.options["series"][0]["data"] == [1, None]  # the 26th: nothing recorded, a gap
+    [hourly] = user.find(marker="hourly-series-chart").elements
+    assert isinstance(hourly, ui.echart)
+    hours = hourly.options["series"][0]["data"]
+    assert hours[:24].count(0) == 23 and hours[10] == 1  # the 25th was recorded: its quiet hours are zeros
+    assert hours[24:] == [None] * 24
+
+
+async def test_the_pdf_prints_a_last_week_without_data_as_missing(database: Database) -> None:
+    from pypdf import PdfReader
+
+    from shopflow.reports import pdf
+
+    store, [camera] = make_store(database)
+    write(database, camera.id, [entry(local(SAO_PAULO, 2026, 11, 25, 10, 0))])
+    with database.session() as session:
+        report = pdf.daily_report_pdf(session, store.id, date(2026, 11, 25), lang="pt-BR")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(report.content)).pages)
+    assert "sem dados" in text
+    with database.session() as session:
+        rows = pdf._figures_rows(pdf.daily_report_data(session, store.id, date(2026, 11, 25)), "pt-BR")
+    assert [row[2] for row in rows] == ["sem dados"] * len(rows)

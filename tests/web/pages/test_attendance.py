@@ -113,7 +113,7 @@ async def test_a_date_that_is_not_one_is_explained(user: User, database: Databas
     await user.open("/employees/attendance")
     await user.should_see(marker="attendance-empty", retries=RETRIES)
     _type_day(user, "31/02/2026")
-    await user.should_see("“31/02/2026” não é uma data. Digite o dia como dd/mm/aaaa, por exemplo", retries=RETRIES)
+    await user.should_see("“31/02/2026” não é uma data. Digite a data como dd/mm/aaaa, por exemplo", retries=RETRIES)
     assert len(_reads(database, store)) == 1  # only the opening's
 
 

@@ -102,9 +102,9 @@ async def test_empty_minutes_turn_the_long_stay_off(
 @pytest.mark.parametrize(
     ("minutes", "zones", "message"),
     [
-        (5000, 0, "A permanência longa deve ser de 1 a 1440 minutos, ou ficar em branco."),
-        (0, 0, "A permanência longa deve ser de 1 a 1440 minutos, ou ficar em branco."),
-        (None, 2, "two staff zones are called 'área de funcionários 1'"),
+        (5000, 0, "A permanência que torna alguém funcionário deve ser de mais de 0 até 1.440 minutos."),
+        (0, 0, "A permanência que torna alguém funcionário deve ser de mais de 0 até 1.440 minutos."),
+        (None, 2, "O nome “área de funcionários 1” foi usado duas vezes"),
     ],
 )
 async def test_a_bad_staff_rule_says_why_and_saves_nothing(
@@ -133,7 +133,6 @@ async def test_a_bad_staff_rule_says_why_and_saves_nothing(
     assert isinstance(name, ui.input)
     name.set_value("Porta nova")
     user.find(marker="save-camera").click()
-    await user.should_see("Não foi possível Salvar", retries=RETRIES)
-    await user.should_see(message, retries=RETRIES)
+    await user.should_see(f"Não foi possível salvar. {message}", retries=RETRIES)
     saved = _saved(database, made.id)
     assert (saved.name, saved.staff_zones, saved.staff_after_minutes) == ("Entrada", (), None)

@@ -15,7 +15,7 @@ from shopflow.services.demo import sample_video
 from shopflow.storage.db import Database
 from shopflow.storage.records import InsideSide, UserRole
 from shopflow.storage.repositories import CameraRepository
-from tests.integration.reports.helpers import make_store
+from tests.integration.reports.helpers import DOOR, make_store
 
 from .conftest import RETRIES, add_store, add_user, grant, sign_in
 
@@ -77,10 +77,10 @@ async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Databa
 @pytest.mark.parametrize(
     ("source", "message"),
     [
-        ("/nao/existe/video.avi", "put the video in"),
-        ("/etc/passwd", "put the video in"),
+        ("/nao/existe/video.avi", "coloque o vídeo em"),
+        ("/etc/passwd", "coloque o vídeo em"),
         ("rtsp://localhost:554/live", "CAMERA_ALLOW_LOOPBACK"),
-        ("ftp://camera/stream", "ftp"),
+        ("ftp://camera/stream", "começa com ftp://, que não é de câmera"),
     ],
 )
 async def test_a_failed_connection_test_and_save_show_the_servers_message(
@@ -95,7 +95,7 @@ async def test_a_failed_connection_test_and_save_show_the_servers_message(
     user.find(marker="test-connection").click()
     await user.should_see(marker="connection-failed", retries=RETRIES)
     user.find(marker="save-camera").click()
-    await user.should_see("Não foi possível Salvar", retries=RETRIES)
+    await user.should_see("Não foi possível salvar.", retries=RETRIES)
     await user.should_see(message, retries=RETRIES)
     with database.session() as session:
         assert CameraRepository(session).list_by_store(store.id) == []
@@ -136,3 +136,63 @@ async def test_a_viewer_sees_cameras_but_cannot_change_them(user: User, database
     await user.open(f"/cameras/{camera.id}")
     await user.should_see("Você não tem permissão para fazer isto.", retries=RETRIES)
     await user.should_not_see(marker="save-camera")
+
+
+async def test_a_camera_saved_without_a_line_warns_that_it_counts_nothing(
+    user: User, database: Database, video: Path
+) -> None:
+    """Issue 10, item 10: a camera without a line was saved and listed as if it counted."""
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    user.find(marker="camera-name").type("Corredor")
+    user.find(marker="camera-source").type(str(video))
+    user.find(marker="save-camera").click()
+    warning = "Esta câmera não tem linha de contagem: ela não conta entradas nem saídas."
+    await user.should_see(warning, retries=RETRIES)  # said when it is saved
+    await user.open("/cameras")
+    await user.should_see(marker="no-line-warning", retries=RETRIES)  # and where it is listed
+    with database.session() as session:
+        [camera] = CameraRepository(session).list_by_store(store.id)
+        CameraRepository(session).update(camera.id, lines=(DOOR,))
+    await user.open("/cameras")
+    await user.should_see("Corredor", retries=RETRIES)
+    await user.should_not_see(marker="no-line-warning")
+
+
+async def test_a_disabled_camera_looks_disabled(user: User, database: Database) -> None:
+    add_user(database)
+    _, [camera] = make_store(database)
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, enabled=False)
+    await sign_in(user)
+    await user.open("/cameras")
+    await user.should_see("Desativada: não analisa imagens nem conta ninguém.", retries=RETRIES)
+    [card] = user.find(marker=f"camera-{camera.id}").elements
+    assert "border-dashed" in card.classes and card.props["data-enabled"] == "false"
+    [switch] = user.find(marker="camera-enabled").elements
+    assert isinstance(switch, ui.switch)
+    switch.set_value(True)
+    await user.should_see("Câmera ativada.", retries=RETRIES)
+    assert "border-dashed" not in card.classes and card.props["data-enabled"] == "true"
+    await user.should_not_see("Desativada: não analisa imagens nem conta ninguém.")
+
+
+async def test_error_toasts_replace_one_another(user: User, database: Database) -> None:
+    add_user(database)
+    add_store(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    user.find(marker="camera-name").type("Caixa")
+    user.find(marker="camera-source").type("ftp://camera/stream")
+    user.find(marker="save-camera").click()
+    await user.should_see("ftp", retries=RETRIES)
+    [field] = user.find(marker="camera-source").elements
+    assert isinstance(field, ui.input)
+    field.set_value("/nao/existe/video.avi")
+    user.find(marker="save-camera").click()
+    await user.should_see("coloque o vídeo em", retries=RETRIES)
+    [toast] = user.find(marker="error-toast").elements  # one toast, not two piled up
+    assert isinstance(toast, ui.notification)
+    assert "coloque o vídeo em" in toast.message and "ftp" not in toast.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 from nicegui import ui
@@ -41,6 +43,10 @@ async def test_store_name_timezone_and_opening_hours_are_saved(user: User, datab
     monday = _element(user, "open-mon")
     assert isinstance(monday, ui.checkbox)
     monday.set_value(True)
+    for day in ("tue", "wed", "thu", "fri", "sat", "sun"):  # hours never set start with every day ticked
+        closed = _element(user, f"open-{day}")
+        assert isinstance(closed, ui.checkbox)
+        closed.set_value(False)
     user.find(marker="save-store").click()
     await user.should_see("Salvo.", retries=RETRIES)
     with database.session() as session:
@@ -109,6 +115,7 @@ async def test_an_api_key_is_shown_once_kept_hashed_and_can_be_revoked(user: Use
         assert keys.find_active_by_hash(hash_api_key(key)) == record
     assert record.name == "ponte do caixa" and key.startswith(record.prefix)
     user.find(marker=f"revoke-{record.id}").click()
+    user.find(marker="confirm-revoke").click()  # revoking asks first (issue 10, item 10)
     await user.should_see("Chave “ponte do caixa” revogada.", retries=RETRIES)
     with database.session() as session:
         assert ApiKeyRepository(session).find_active_by_hash(hash_api_key(key)) is None
@@ -185,7 +192,7 @@ async def test_a_user_changes_their_password_and_signs_out_everywhere(user: User
     user.find(marker="new-password").type("Pitanga-Cinza-Mamao-77")
     user.find(marker="repeat-new-password").type("Pitanga-Cinza-Mamao-77")
     user.find(marker="change-password").click()
-    await user.should_see("the current password is not right", retries=RETRIES)
+    await user.should_see("A senha atual não confere.", retries=RETRIES)  # in Portuguese, never the API's English
     user.find(marker="current-password").clear().type(PASSWORD)
     user.find(marker="change-password").click()
     await user.should_see("Senha alterada", retries=RETRIES)
@@ -197,3 +204,57 @@ async def test_a_user_changes_their_password_and_signs_out_everywhere(user: User
     await user.should_see(marker="sign-in", retries=RETRIES)
     await user.open("/settings")
     await user.should_see(marker="sign-in", retries=RETRIES)
+
+
+async def test_opening_hours_never_set_start_ticked_and_editable(user: User, database: Database) -> None:
+    """Issue 10, item 10: every day started unticked with its hours greyed out."""
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/settings")
+    for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun"):
+        box = _element(user, f"open-{day}")
+        assert isinstance(box, ui.checkbox) and box.value is True
+    hours = [e for e in user.find(kind=ui.input).elements if e.props.get("mask") == "##:##"]
+    assert len(hours) == 14 and all(field.enabled for field in hours)
+    user.find(marker="save-store").click()
+    await user.should_see("Salvo.", retries=RETRIES)
+    with database.session() as session:
+        saved = StoreRepository(session).get(store.id).opening_hours
+    assert saved["sun"] == {"open": "09:00", "close": "18:00"} and len(saved) == 7
+
+
+async def test_revoking_a_key_asks_first_and_a_new_key_can_be_copied_whole(user: User, database: Database) -> None:
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/settings")
+    user.find(marker="tab-api-keys").click()
+    user.find(marker="key-name").type("ponte do caixa")
+    user.find(marker="create-key").click()
+    await user.should_see(marker="new-key-dialog", retries=RETRIES)
+    shown = _element(user, "new-key")
+    assert isinstance(shown, ui.textarea)  # wraps the whole key instead of cutting it at the field's width
+    assert shown.props.get("autogrow") is True
+    copied: list[str] = []
+
+    def clipboard(match: re.Match[str]) -> bool:
+        copied.append(json.loads(match.group(1)))
+        return True
+
+    user.javascript_rules[re.compile(r"\(async \(\) => \{\s+const text = (\"[^\"]*\");", re.S)] = clipboard
+    user.find(marker="copy-key").click()
+    await user.should_see("Copiado.", retries=RETRIES)
+    assert copied == [shown.value]
+    with database.session() as session:
+        [record] = ApiKeyRepository(session).list_by_store(store.id)
+    user.find(marker=f"revoke-{record.id}").click()
+    await user.should_see("Revogar a chave “ponte do caixa”?", retries=RETRIES)
+    user.find(marker="cancel-revoke").click()
+    with database.session() as session:
+        assert ApiKeyRepository(session).find_active_by_hash(hash_api_key(str(shown.value))) == record
+    user.find(marker=f"revoke-{record.id}").click()
+    user.find(marker="confirm-revoke").click()
+    await user.should_see("Chave “ponte do caixa” revogada.", retries=RETRIES)
+    with database.session() as session:
+        assert ApiKeyRepository(session).find_active_by_hash(hash_api_key(str(shown.value))) is None

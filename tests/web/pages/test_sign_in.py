@@ -58,8 +58,17 @@ async def test_first_run_creates_the_owner_and_signs_them_in(user: User, databas
 @pytest.mark.parametrize(
     ("password", "repeat", "message"),
     [
-        ("curta", "curta", "choose a longer password: at least 10 characters"),
-        ("qwertyuiop", "qwertyuiop", "this password is among the most common; choose another"),
+        # In Portuguese, whole: never "Não foi possível Criar administrador: choose a longer password" (issue 10).
+        (
+            "curta",
+            "curta",
+            "Não foi possível criar administrador. Escolha uma senha mais longa, com pelo menos 10 caracteres.",
+        ),
+        (
+            "qwertyuiop",
+            "qwertyuiop",
+            "Não foi possível criar administrador. Esta senha está entre as mais usadas; escolha outra.",
+        ),
         (PASSWORD, PASSWORD + "x", "As duas senhas não são iguais."),
     ],
 )

@@ -193,9 +193,9 @@ def heatmap_png(
     last = until or first
     picture: bytes | None = None
     if background == "live" and CameraRepository(session).get(camera_id).store_id == store_id:
-        live_picture = hub.picture(camera_id)
-        if live_picture is None and runtime.is_running(camera_id):
-            live_picture = hub.fresh_picture(camera_id, LIVE_PICTURE_WAIT_SECONDS)
+        # The frame without boxes, track numbers or counts: the heatmap is about the place, not who was there.
+        wait = LIVE_PICTURE_WAIT_SECONDS if runtime.is_running(camera_id) else 0.0
+        live_picture = hub.clean_picture(camera_id, wait)
         picture = None if live_picture is None else live_picture.jpeg
     with _report_errors():
         result = heatmap.heatmap_png(session, store_id, camera_id, first, last, background=picture)

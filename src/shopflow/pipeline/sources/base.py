@@ -22,7 +22,13 @@ Image = npt.NDArray[np.uint8]
 
 
 class SourceError(Exception):
-    """A source that cannot be read. The message says what to fix and never contains credentials."""
+    """A source that cannot be read. The message says what to fix and never contains credentials; `code` and
+    `params`, when given, let the dashboard say it in the reader's language (domain/problems.py)."""
+
+    def __init__(self, message: str, code: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 # eq=False: comparing two frames field by field would compare whole images (and fails on numpy arrays).

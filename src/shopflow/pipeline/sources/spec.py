@@ -75,14 +75,16 @@ def parse_source_spec(spec: str) -> SourceSpec:
     """Classify what the user typed; raises SourceError with a fix-it message when it names no usable source."""
     text = spec.strip()
     if not text:
-        raise SourceError(f"no video source given: {_HOW_TO}")
+        raise SourceError(f"no video source given: {_HOW_TO}", "camera_source_missing")
 
     if text.isascii() and text.isdigit():
         return SourceSpec(SourceKind.WEBCAM, str(int(text)), f"webcam:{int(text)}")
     if text.lower().startswith(_WEBCAM_PREFIX):
         index = text[len(_WEBCAM_PREFIX) :].strip()
         if not (index.isascii() and index.isdigit()):
-            raise SourceError(f"webcam index must be a whole number such as webcam:0, got {text!r}")
+            raise SourceError(
+                f"webcam index must be a whole number such as webcam:0, got {text!r}", "source_webcam_index"
+            )
         return SourceSpec(SourceKind.WEBCAM, str(int(index)), f"webcam:{int(index)}")
 
     match = SCHEME.match(text)
@@ -91,11 +93,12 @@ def parse_source_spec(spec: str) -> SourceSpec:
         for_logs = redact_url(text)
         kind = _LIVE_SCHEMES.get(scheme)
         if kind is None:
-            raise SourceError(f"unsupported source {for_logs}: {_HOW_TO}")
+            raise SourceError(f"unsupported source {for_logs}: {_HOW_TO}", "source_unsupported", scheme=scheme)
         if url_host_port(text) is None:
             raise SourceError(
                 f"camera URL {for_logs} has no valid host or port; write it like "
-                "rtsp://user:password@192.168.1.20:554/stream"
+                "rtsp://user:password@192.168.1.20:554/stream",
+                "source_no_host",
             )
         return SourceSpec(kind, text, for_logs)
 
@@ -103,6 +106,7 @@ def parse_source_spec(spec: str) -> SourceSpec:
     if _BARE_CREDENTIALS.match(text) and not path.exists():
         raise SourceError(
             f"{redact_url('rtsp://' + text).removeprefix('rtsp://')} looks like a camera address without its scheme; "
-            "start it with rtsp:// or http://"
+            "start it with rtsp:// or http://",
+            "source_no_scheme",
         )
     return SourceSpec(SourceKind.FILE, str(path), str(path))

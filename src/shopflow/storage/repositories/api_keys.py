@@ -8,6 +8,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shopflow.domain.problems import InputError
 from shopflow.storage.columns import require_utc, utcnow
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 from shopflow.storage.models import ApiKeyRow, StoreRow
@@ -37,7 +38,7 @@ class ApiKeyRepository:
         if self._session.get(StoreRow, store_id) is None:
             raise NotFoundError("store", store_id)
         if not name.strip() or not key_hash or not prefix:
-            raise ValueError("an API key needs a name, a key hash and a prefix")
+            raise InputError("an API key needs a name, a key hash and a prefix", "api_key_name_missing")
         row = ApiKeyRow(
             store_id=store_id, name=name.strip(), key_hash=key_hash, prefix=prefix, scope=ApiKeyScope(scope).value
         )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, MAX_SAMPLE_FPS, CameraStatus, check_imgsz
 from shopflow.domain.geometry import check_geometry_counts
+from shopflow.domain.problems import InputError
 from shopflow.domain.urls import redact_url
 from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
@@ -55,14 +56,20 @@ MAX_STAFF_AFTER_MINUTES = 24 * 60
 
 def check_staff_after(minutes: float | None) -> None:
     if minutes is not None and not 0 < minutes <= MAX_STAFF_AFTER_MINUTES:
-        raise ValueError(
-            f"the long-stay rule must be above 0 and at most {MAX_STAFF_AFTER_MINUTES} minutes, got {minutes:g}"
+        raise InputError(
+            f"the long-stay rule must be above 0 and at most {MAX_STAFF_AFTER_MINUTES} minutes, got {minutes:g}",
+            "staff_after_range",
+            max=MAX_STAFF_AFTER_MINUTES,
         )
 
 
 def _check_sampling(sample_fps: float | None, imgsz: int | None) -> None:
     if sample_fps is not None and not 0.0 < sample_fps <= MAX_SAMPLE_FPS:
-        raise ValueError(f"sample_fps must be above 0 and at most {MAX_SAMPLE_FPS:g}, got {sample_fps:g}")
+        raise InputError(
+            f"sample_fps must be above 0 and at most {MAX_SAMPLE_FPS:g}, got {sample_fps:g}",
+            "sample_fps_range",
+            max=MAX_SAMPLE_FPS,
+        )
     if imgsz is not None:
         check_imgsz(imgsz)
 
@@ -70,14 +77,17 @@ def _check_sampling(sample_fps: float | None, imgsz: int | None) -> None:
 def _name(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("a camera needs a name")
+        raise InputError("a camera needs a name", "camera_name_missing")
     return value
 
 
 def _source(value: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError("a camera needs a source URL (rtsp://..., http://..., a file path or a device number)")
+        raise InputError(
+            "a camera needs a source URL (rtsp://..., http://..., a file path or a device number)",
+            "camera_source_missing",
+        )
     return value
 
 

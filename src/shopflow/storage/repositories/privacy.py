@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from shopflow.domain.problems import InputError
 from shopflow.storage.columns import utcnow
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import StorePrivacyRow, StoreRow
@@ -27,9 +28,17 @@ def _record(row: StorePrivacyRow) -> PrivacySettings:
 
 def _check(retention_days: int | None, consent_text: str | None) -> None:
     if retention_days is not None and not 1 <= retention_days <= MAX_RETENTION_DAYS:
-        raise ValueError(f"retention must be from 1 to {MAX_RETENTION_DAYS} days, got {retention_days}")
+        raise InputError(
+            f"retention must be from 1 to {MAX_RETENTION_DAYS} days, got {retention_days}",
+            "retention_range",
+            max=MAX_RETENTION_DAYS,
+        )
     if consent_text is not None and len(consent_text) > MAX_CONSENT_TEXT:
-        raise ValueError(f"the consent text may have at most {MAX_CONSENT_TEXT} characters")
+        raise InputError(
+            f"the consent text may have at most {MAX_CONSENT_TEXT} characters",
+            "consent_text_too_long",
+            max=MAX_CONSENT_TEXT,
+        )
 
 
 class PrivacyRepository:

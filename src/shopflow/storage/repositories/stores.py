@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shopflow.domain.problems import InputError
 from shopflow.domain.text import check_plain_text
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import OrganisationRow, StoreRow
@@ -20,11 +21,15 @@ def validate_timezone(name: str) -> str:
     # Looked up in the list first: ZoneInfo opens a file named after any string (a 1000-character name failed with
     # "file name too long"), and the zone folder holds files that are not zones ("posixrules").
     if name not in _iana_zones():
-        raise ValueError(f"unknown time zone {name[:80]!r}; use an IANA name such as 'America/Sao_Paulo'")
+        raise InputError(
+            f"unknown time zone {name[:80]!r}; use an IANA name such as 'America/Sao_Paulo'", "timezone_unknown"
+        )
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as error:
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'") from error
+        raise InputError(
+            f"unknown time zone {name!r}; use an IANA name such as 'America/Sao_Paulo'", "timezone_unknown"
+        ) from error
     return name
 
 
@@ -36,11 +41,11 @@ def _iana_zones() -> frozenset[str]:
 def _name(value: str, what: str) -> str:
     value = value.strip()
     if not value:
-        raise ValueError(f"a {what} needs a name")
+        raise InputError(f"a {what} needs a name", "name_missing")
     try:
         return check_plain_text(value)  # the dashboard's door too: PostgreSQL refuses NUL, exports control codes
     except ValueError as error:
-        raise ValueError(f"a {what}'s name {error}") from None
+        raise InputError(f"a {what}'s name {error}", "control_characters") from None
 
 
 def _organisation(row: OrganisationRow) -> OrganisationRecord:

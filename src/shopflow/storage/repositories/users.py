@@ -8,6 +8,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shopflow.domain.problems import InputError
 from shopflow.storage.errors import AlreadyExistsError, NotFoundError
 from shopflow.storage.models import StoreRow, UserRow, UserStoreRow
 from shopflow.storage.records import Language, UserRecord, UserRole
@@ -16,7 +17,7 @@ from shopflow.storage.records import Language, UserRecord, UserRole
 def normalise_email(email: str) -> str:
     email = email.strip().lower()
     if "@" not in email or email.startswith("@") or email.endswith("@") or any(c.isspace() for c in email):
-        raise ValueError(f"not an e-mail address: {email!r}")
+        raise InputError(f"not an e-mail address: {email!r}", "email_invalid")
     return email
 
 
@@ -49,7 +50,9 @@ class UserRepository:
             with self._session.begin_nested():
                 self._session.add(row)
         except IntegrityError as error:
-            raise AlreadyExistsError(f"a user with e-mail {row.email!r} already exists") from error
+            raise AlreadyExistsError(
+                f"a user with e-mail {row.email!r} already exists", "email_taken", email=row.email
+            ) from error
         self._grant(row, store_ids)
         return self._record(row)
 

@@ -9,6 +9,7 @@ from typing import Any
 from nicegui import ui
 
 from shopflow.domain.cameras import CameraStatus
+from shopflow.reports.compare import recorded
 from shopflow.reports.errors import InvalidRangeError
 from shopflow.reports.visitors import VisitorsRule, explanation_key, label_key
 from shopflow.storage.errors import NotFoundError
@@ -19,30 +20,48 @@ from shopflow.web.figures import store_cameras
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import (
     current_lang,
+    date_picker_mask,
     fmt_date,
     fmt_duration,
     fmt_number,
     fmt_percent,
     fmt_time,
     label,
+    parse_date,
     t,
 )
 from shopflow.web.layout import banner, offline_banner, page_title
+from shopflow.web.problems import explain
 
 ALL_CAMERAS = 0
 
 
+class BadDateError(ValueError):
+    """A typed date that is not one; its message is already in the reader's language."""
+
+
 def _date_input(caption: str, value: date, mark: str) -> ui.input:
-    with ui.input(caption, value=value.isoformat()).props("outlined dense").classes("w-44").mark(mark) as field:
+    # Typed and shown as the reader writes dates (25/11/2026 in pt-BR); the picker writes the same pattern.
+    field = ui.input(caption, value=fmt_date(value), placeholder=t("date_pattern"))
+    with field.props("outlined dense").classes("w-44").mark(mark):
         with ui.menu().props("no-parent-event") as menu:
-            ui.date(mask="YYYY-MM-DD").bind_value(field).on("update:model-value", menu.close)
+            ui.date(mask=date_picker_mask()).bind_value(field).on("update:model-value", menu.close)
         with field.add_slot("append"):
             ui.button(icon="event", on_click=menu.open).props(f'flat round dense aria-label="{caption}"')
     return field
 
 
-def _parse(value: Any) -> date:
-    return date.fromisoformat(str(value or "").strip())
+def _parse(value: Any, today: date) -> date:
+    day = parse_date(value)
+    if day is None:
+        example = fmt_date(today)
+        raise BadDateError(t("bad_date", value=str(value or "").strip(), pattern=t("date_pattern"), example=example))
+    return day
+
+
+def _daily_values(view: AnalyticsView, figure: str) -> list[int | None]:
+    """A figure per day, null for a day with nothing recorded: a gap in the chart, not a day of zeros."""
+    return [getattr(p.counts, figure) if recorded(p.counts) else None for p in view.daily.points]
 
 
 def _daily_options(view: AnalyticsView) -> dict[str, Any]:
@@ -58,19 +77,19 @@ def _daily_options(view: AnalyticsView) -> dict[str, Any]:
             {
                 "name": label("entries"),
                 "type": "bar",
-                "data": [p.counts.entries for p in view.daily.points],
+                "data": _daily_values(view, "entries"),
                 "itemStyle": {"color": "#1d4ed8"},
             },
             {
                 "name": label("exits"),
                 "type": "bar",
-                "data": [p.counts.exits for p in view.daily.points],
+                "data": _daily_values(view, "exits"),
                 "itemStyle": {"color": "#94a3b8"},
             },
             {
                 "name": label("potential_customers"),
                 "type": "line",
-                "data": [p.counts.potential_customers for p in view.daily.points],
+                "data": _daily_values(view, "potential_customers"),
                 "itemStyle": {"color": "#ea580c"},
             },
         ],
@@ -82,6 +101,9 @@ def _hourly_options(view: AnalyticsView) -> dict[str, Any]:
     points = view.hourly.points
     several_days = view.since != view.until
     labels = [(f"{fmt_date(p.start.date())} " if several_days else "") + fmt_time(p.start) for p in points]
+    # Hours of a day with nothing recorded are a gap; a recorded day's quiet hours are zeros.
+    recorded_days = {p.day for p in view.daily.points if recorded(p.counts)}
+    entries = [p.counts.entries if p.start.date() in recorded_days else None for p in points]
     return {
         "animation": False,
         "tooltip": {"trigger": "axis"},
@@ -93,7 +115,7 @@ def _hourly_options(view: AnalyticsView) -> dict[str, Any]:
             {
                 "name": label("entries"),
                 "type": "bar",
-                "data": [p.counts.entries for p in points],
+                "data": entries,
                 "itemStyle": {"color": "#1d4ed8"},
             }
         ],
@@ -151,11 +173,13 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
         ui.label(t("comparison_title", since=fmt_date(previous.since), until=fmt_date(previous.until))).classes(
             "text-lg font-semibold"
         )
+        # A previous period with nothing recorded is missing, not a period of zeros.
+        before_recorded = recorded(view.comparison.previous_totals)
         rows = [
             {
                 "figure": _figure_label(change.name, rule),
                 "current": _figure_value(change.name, change.current),
-                "previous": _figure_value(change.name, change.previous),
+                "previous": _figure_value(change.name, change.previous) if before_recorded else t("no_data"),
                 "change": fmt_percent(change.change_percent),
             }
             for change in view.comparison.figures
@@ -249,12 +273,18 @@ def add_page() -> None:
             async def load() -> None:
                 camera_id = None if which.value in (None, ALL_CAMERAS) else int(which.value)
                 try:
-                    start, end = _parse(first.value), _parse(last.value)
+                    start, end = _parse(first.value, until), _parse(last.value, until)
+                except BadDateError as error:
+                    results.clear()
+                    with results:
+                        banner(str(error), kind="error").mark("analytics-error")
+                    return
+                try:
                     view = await asyncio.to_thread(analytics_view, runtime(), store.id, start, end, camera_id)
                 except (InvalidRangeError, NotFoundError, ValueError) as error:
                     results.clear()
                     with results:
-                        banner(t("analytics_failed", message=str(error)), kind="error").mark("analytics-error")
+                        banner(t("analytics_failed", message=explain(error)), kind="error").mark("analytics-error")
                     return
                 results.clear()
                 with results:

@@ -9,13 +9,12 @@ they are only counted, by rule. Times are on the store's clock.
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from nicegui import ui
 
-from shopflow.reports.i18n import Lang
 from shopflow.services.access import AccessDeniedError
 from shopflow.services.attendance import AttendanceDay, AttendanceService
 from shopflow.storage.errors import StorageError
@@ -23,27 +22,13 @@ from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.web.auth import can_see_attendance, require_caller
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
-from shopflow.web.i18n import current_lang, fmt_date, fmt_duration, fmt_number, fmt_time, t
-from shopflow.web.layout import banner, page_title
+from shopflow.web.i18n import date_picker_mask, fmt_date, fmt_duration, fmt_number, fmt_time, parse_date, t
+from shopflow.web.layout import banner, error_toast, page_title
 from shopflow.web.pages.cameras import failure
 from shopflow.web.pages.employees import ATTENDANCE_PATH
 
-# How a day is typed: pt-BR as 25/11/2026, English as the exports write it; ISO is taken in both (links, habit).
-TYPED_DAYS: dict[Lang, tuple[str, ...]] = {"pt-BR": ("%d/%m/%Y", "%Y-%m-%d"), "en": ("%Y-%m-%d",)}
-PICKER_MASKS: dict[Lang, str] = {"pt-BR": "DD/MM/YYYY", "en": "YYYY-MM-DD"}
 # The rules in the order the page lists them (analysis/staff.StaffRule's values, as staff_tracks keep them).
 RULES = ("face", "uniform", "staff_zone", "long_stay")
-
-
-def parse_day(text: object) -> date | None:
-    """A day as the reader types it (TYPED_DAYS), or None when it is not one."""
-    typed = str(text or "").strip()
-    for pattern in TYPED_DAYS[current_lang()]:
-        try:
-            return datetime.strptime(typed, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 def _rule_name(rule: str) -> str:
@@ -116,12 +101,10 @@ def add_page() -> None:
             ui.label(t("attendance_help")).classes("text-sm text-slate-700")
             today = datetime.now(ZoneInfo(store.timezone)).date()
             with ui.row().classes("items-center gap-3 flex-wrap"):
-                field = ui.input(t("attendance_day"), value=fmt_date(today), placeholder=t("attendance_day_pattern"))
+                field = ui.input(t("attendance_day"), value=fmt_date(today), placeholder=t("date_pattern"))
                 with field.props("outlined dense").classes("w-48").mark("attendance-day"):
                     with ui.menu().props("no-parent-event") as menu:
-                        ui.date(mask=PICKER_MASKS[current_lang()]).bind_value(field).on(
-                            "update:model-value", menu.close
-                        )
+                        ui.date(mask=date_picker_mask()).bind_value(field).on("update:model-value", menu.close)
                     with field.add_slot("append"):
                         ui.button(icon="event", on_click=menu.open).props(
                             f'flat round dense aria-label="{t("attendance_day")}"'
@@ -133,18 +116,11 @@ def add_page() -> None:
             result = ui.column().classes("w-full gap-2")
 
             async def load() -> None:
-                day = parse_day(field.value)
+                day = parse_date(field.value)
                 if day is None:
-                    ui.notify(
-                        t(
-                            "attendance_bad_day",
-                            value=str(field.value or "").strip(),
-                            pattern=t("attendance_day_pattern"),
-                            example=fmt_date(today),
-                        ),
-                        type="warning",
-                        multi_line=True,
-                    )
+                    typed = str(field.value or "").strip()
+                    example = fmt_date(today)
+                    error_toast(t("bad_date", value=typed, pattern=t("date_pattern"), example=example))
                     return
                 service = AttendanceService(runtime().database, require_caller())
                 try:

@@ -8,18 +8,21 @@ from typing import Any
 from nicegui import ui
 
 from shopflow.domain.geometry import GeometryError
+from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.web import staff_rules
 from shopflow.web.auth import can_manage
+from shopflow.web.camera_reasons import reason_text
 from shopflow.web.cameras import camera_service, snapshot_of
 from shopflow.web.context import runtime
 from shopflow.web.figures import store_cameras
 from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, page_title
+from shopflow.web.layout import banner, error_toast, page_title
+from shopflow.web.problems import explain, failed
 
 STATUS_EVERY_SECONDS = 2.0
 STATUS_COLOURS = {
@@ -32,9 +35,15 @@ STATUS_COLOURS = {
 }
 
 
+def _verdict(result: ProbeResult) -> str:
+    """A connection test's verdict in the reader's language: by its code, or (a reason the camera's stream gave,
+    like "connection refused") as the cameras' status reasons are worded."""
+    return explain(result) if result.code else reason_text(result.message)
+
+
 def failure(action: str, error: Exception) -> None:
-    """A failed action says so, with the server's own message."""
-    ui.notify(t("action_failed", action=action, message=str(error)), type="negative", multi_line=True, timeout=8000)
+    """A failed action says so, and what to fix, in the reader's language, in the page's one error toast."""
+    error_toast(failed(action, error))
 
 
 # --- the list -------------------------------------------------------------------------------------------------
@@ -44,7 +53,7 @@ class CameraRow:
     def __init__(self, camera: CameraRecord, store: StoreRecord, manage: bool, reload: Any) -> None:
         self.camera = camera
         self.store = store
-        with ui.card().classes("w-full").mark(f"camera-{camera.id}"):
+        with ui.card().classes("w-full").mark(f"camera-{camera.id}") as self.card:
             with ui.row().classes("w-full items-center gap-3 flex-wrap"):
                 ui.label(camera.name).classes("text-lg font-semibold")
                 if camera.is_demo:
@@ -68,6 +77,9 @@ class CameraRow:
                 self.geometry = ui.label(t("geometry_count", lines=len(camera.lines), zones=len(camera.zones)))
                 ui.label(staff_rules.staff_rules_summary(camera)).mark("camera-staff-rules")
             self.reason = ui.label("").classes("text-sm").mark("camera-reason")
+            # A camera without a line counts nobody in or out: said where it is listed, not only when saved.
+            self.no_line = banner(t("no_line_warning"), kind="warning").mark("no-line-warning")
+            self.no_line.set_visibility(not camera.lines)
         self.show(camera)
 
     def show(self, camera: CameraRecord) -> None:
@@ -78,8 +90,15 @@ class CameraRow:
         self.last_frame.set_text(t("last_frame", when=last))
         fps = fmt_number(camera.measured_fps, 1) if camera.measured_fps is not None else "—"
         self.fps.set_text(t("fps_measured", fps=fps))
-        self.reason.set_text(camera.status_reason or "")
-        self.reason.set_visibility(bool(camera.status_reason))
+        if camera.enabled:
+            self.card.classes(remove="bg-slate-100 border-2 border-dashed border-slate-400")
+            self.reason.set_text(reason_text(camera.status_reason))
+        else:
+            # A disabled camera looks it: greyed out, and it says what being disabled means.
+            self.card.classes(add="bg-slate-100 border-2 border-dashed border-slate-400")
+            self.reason.set_text(t("camera_off_note"))
+        self.card.props(f'data-enabled="{str(camera.enabled).lower()}"')
+        self.reason.set_visibility(bool(self.reason.text))
 
     async def _toggle(self, enabled: bool, reload: Any) -> None:
         if enabled == self.camera.enabled:
@@ -200,9 +219,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         verdict.clear()
         with verdict:
             if result.ok:
-                banner(t("connection_ok", message=result.message), kind="info").mark("connection-ok")
+                banner(t("connection_ok", message=_verdict(result)), kind="info").mark("connection-ok")
             else:
-                banner(t("connection_failed", message=result.message), kind="error").mark("connection-failed")
+                banner(t("connection_failed", message=_verdict(result)), kind="error").mark("connection-failed")
         snapshot = snapshot_of(result)
         if snapshot is not None:
             waiting.set_visibility(False)
@@ -232,6 +251,8 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
             failure(t("save"), error)
             return
         ui.notify(t("camera_saved", name=saved.name), type="positive")
+        if not saved.lines:
+            ui.notify(t("no_line_warning"), type="warning", multi_line=True, timeout=10000)
         ui.navigate.to("/cameras")
 
     with ui.row().classes("w-full justify-end gap-2"):

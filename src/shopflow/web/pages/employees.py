@@ -23,7 +23,7 @@ from shopflow.web.cameras import camera_service
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
-from shopflow.web.layout import banner, page_title
+from shopflow.web.layout import banner, error_toast, page_title
 from shopflow.web.pages.cameras import failure
 from shopflow.web.uniform import UniformCard
 
@@ -213,7 +213,7 @@ class EmployeeCard:
         ui.notify(t("face_enrolled", n=profile.faces, max=MAX_FACES), type="positive")
 
     def _photo_refused(self, reason: str) -> None:
-        ui.notify(t("photo_refused", reason=reason), type="negative", multi_line=True, timeout=8000)
+        error_toast(t("photo_refused", reason=reason))
 
     def _erase_dialog(self) -> None:
         name = self.profile.name
@@ -291,7 +291,7 @@ def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column,
                     )
                 )
             except AlreadyExistsError:
-                ui.notify(t("employee_code_taken", code=given["code"]), type="negative")
+                error_toast(t("employee_code_taken", code=given["code"]))
                 return
             except (StorageError, StaffInputError, AccessDeniedError) as error:
                 failure(t("create"), error)

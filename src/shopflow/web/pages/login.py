@@ -14,6 +14,7 @@ from shopflow.storage.records import Language
 from shopflow.web.auth import accounts, sign_in
 from shopflow.web.context import runtime
 from shopflow.web.i18n import LANG_KEY, current_lang, t
+from shopflow.web.problems import failed
 
 
 def _language_switch() -> None:
@@ -110,7 +111,7 @@ def add_pages() -> None:
                     ui.navigate.to("/login")
                     return
                 except (PasswordError, AlreadyExistsError, ValueError) as error:
-                    message.set_text(t("action_failed", action=t("create_admin"), message=str(error)))
+                    message.set_text(failed(t("create_admin"), error))
                     return
                 (data_dir / SETUP_TOKEN_FILE).unlink(missing_ok=True)
                 sign_in(user, "/")

@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+from dataclasses import dataclass
 from typing import Any
 
 from nicegui import ui
 
-from shopflow.reports.compare import FigureChange
-from shopflow.reports.live import StoreNow
+from shopflow.domain.cameras import CameraStatus
+from shopflow.reports.compare import recorded
+from shopflow.reports.live import CameraNow, StoreNow
 from shopflow.reports.today import TodayOverview
 from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.web.auth import can_manage
+from shopflow.web.camera_reasons import reason_text
 from shopflow.web.context import runtime
 from shopflow.web.figures import live_figures, recent_events, store_cameras, today_overview
 from shopflow.web.guard import member_page
-from shopflow.web.i18n import fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
+from shopflow.web.i18n import fmt_datetime, fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
 from shopflow.web.layout import banner, offline_banner, page_title
 
 LIVE_EVERY_SECONDS = 1.0
@@ -40,22 +44,34 @@ class Card:
         self.note.set_text(note)
 
 
-def _change_note(changes: tuple[FigureChange, ...], name: str) -> str:
-    change = next((c for c in changes if c.name == name), None)
-    if change is None or change.change_percent is None:
+def _last_week_recorded(overview: TodayOverview) -> bool:
+    """Whether anything was recorded on the same weekday last week (else it is missing, not a day of zeros)."""
+    return any(recorded(point.counts) for point in overview.last_week.hours)
+
+
+def _change_note(overview: TodayOverview, name: str) -> str:
+    change = next((c for c in overview.vs_last_week if c.name == name), None)
+    if change is None or not _last_week_recorded(overview):
         return t("no_comparison")
+    if change.change_percent is None:
+        # Last week was recorded and this figure was zero then: a change from zero has no percentage.
+        return t("zero_last_week") if change.previous == 0 else t("no_comparison")
     return t("vs_last_week", change=fmt_percent(change.change_percent))
 
 
 def _chart_options(overview: TodayOverview | None) -> dict[str, Any]:
     labels: list[str] = []
     now_values: list[int | None] = []
-    before_values: list[int] = []
+    before_values: list[int | None] = []
     if overview is not None:
         labels = [fmt_time(point.start) for point in overview.today.hours]
         now_values = [point.counts.entries if point.start <= overview.as_of else None for point in overview.today.hours]
-        before = {fmt_time(point.start): point.counts.entries for point in overview.last_week.hours}
-        before_values = [before.get(label, 0) for label in labels]
+        if _last_week_recorded(overview):
+            before = {fmt_time(point.start): point.counts.entries for point in overview.last_week.hours}
+            before_values = [before.get(label) for label in labels]
+        else:
+            # Nothing recorded last week: null points leave a gap, where zeros would draw a week of no customers.
+            before_values = [None for _ in labels]
     return {
         "animation": False,
         "tooltip": {"trigger": "axis"},
@@ -69,11 +85,52 @@ def _chart_options(overview: TodayOverview | None) -> dict[str, Any]:
                 "name": t("same_day_last_week"),
                 "type": "line",
                 "data": before_values,
+                "connectNulls": False,
                 "itemStyle": {"color": "#64748b"},
                 "lineStyle": {"type": "dashed"},
             },
         ],
     }
+
+
+def people_in_picture(n: int) -> str:
+    return t("people_in_view_one") if n == 1 else t("people_in_view", n=fmt_number(n))
+
+
+@dataclass(slots=True)
+class LiveTile:
+    """One camera's live picture with its caption; says the camera's real state when it is not live."""
+
+    camera_id: int
+    timezone: str
+    caption: ui.label
+    image: ui.image
+    note: ui.label
+    shown_seq: int | None = None  # the hub picture shown while the camera is not live
+
+    def show(self, camera: CameraNow, tick: int) -> None:
+        if camera.running and camera.status is CameraStatus.ONLINE:
+            self.caption.set_text(f"{camera.name} · {t('live_now')} · {people_in_picture(camera.total_people)}")
+            self.note.set_visibility(False)
+            self.shown_seq = None
+            self.image.set_source(f"/api/cameras/{camera.camera_id}/snapshot.jpg?frame={tick}")
+            return
+        # Not live: the snapshot would only answer 409 every second, so it is not asked for until the camera's
+        # status (reported by its worker, read on every tick) says it is online again.
+        state, reason = status_text(camera.status), reason_text(camera.status_reason)
+        # A worker starting says "starting" as its reason too: the state once is enough.
+        self.caption.set_text(f"{camera.name} · {state}" + (f": {reason}" if reason and reason != state else ""))
+        picture = runtime().hub.picture(camera.camera_id)
+        if picture is None:
+            self.shown_seq = None
+            self.image.set_source("")
+            self.note.set_text(t("camera_no_picture"))
+        elif picture.seq != self.shown_seq:
+            # The last good frame the worker drew, kept by the hub while the worker tries to reconnect.
+            self.shown_seq = picture.seq
+            self.image.set_source("data:image/jpeg;base64," + base64.b64encode(picture.jpeg).decode("ascii"))
+            self.note.set_text(t("last_good_picture", when=fmt_datetime(picture.at, self.timezone)))
+        self.note.set_visibility(True)
 
 
 def first_step(manage: bool) -> None:
@@ -102,7 +159,8 @@ def add_page() -> None:
                 first_step(can_manage(user))
                 return
             if store.is_demo:
-                banner(t("demo_banner"), kind="info")
+                # The sample video's plaza sends more people out than in: said here, or the counts look broken.
+                banner(f"{t('demo_banner')} {t('demo_scene')}", kind="info").mark("demo-banner")
             await _overview(store, [c.id for c in cameras if c.enabled][:MAX_LIVE_VIEWS])
 
 
@@ -123,9 +181,7 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
         with ui.card().classes("flex-1 min-w-[16rem]"):
             ui.label(t("recent_events")).classes("text-lg font-semibold")
             feed = ui.column().classes("w-full gap-1").mark("event-feed")
-    views: dict[int, ui.image] = {}
-    placeholders: dict[int, ui.label] = {}
-    names: dict[int, str] = {}
+    tiles: dict[int, LiveTile] = {}
     with ui.card().classes("w-full"):
         with ui.row().classes("w-full items-center gap-4 flex-wrap"):
             ui.label(t("live_cameras")).classes("text-lg font-semibold")
@@ -133,19 +189,22 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
                 with ui.row().classes("items-center gap-1"):
                     ui.element("span").classes("inline-block w-3 h-3 rounded-sm").style(f"background:{colour}")
                     ui.label(t(key)).classes("text-sm")
+            # The pictures carry no words (they are the same for every viewer): their signs are read here.
+            ui.label(t("legend_line_signs")).classes("text-sm").mark("legend-line-signs")
         with ui.row().classes("w-full gap-4 flex-wrap"):
             for camera_id in live_ids:
                 with ui.column().classes("flex-1 min-w-[18rem] max-w-[40rem] gap-1"):
-                    caption = ui.label("").classes("text-sm font-medium")
-                    names[camera_id] = ""
-                    placeholders[camera_id] = caption
+                    caption = ui.label("").classes("text-sm font-medium").mark(f"live-caption-{camera_id}")
                     # q-img rather than interactive_image: it gives the picture its alt text, and with no
                     # transition it swaps frames without a flash.
-                    views[camera_id] = (
+                    image = (
                         ui.image()
                         .classes("w-full min-h-48 rounded bg-slate-200")
                         .props(f'alt="{t("live_picture")}" data-testid="live-{camera_id}" no-spinner no-transition')
                     ).mark(f"live-{camera_id}")
+                    note = ui.label("").classes("text-sm text-slate-700").mark(f"live-note-{camera_id}")
+                    note.set_visibility(False)
+                    tiles[camera_id] = LiveTile(camera_id, store.timezone, caption, image, note)
 
     tick = 0
     shown_trouble: tuple[tuple[int, str, str | None], ...] | None = None
@@ -173,25 +232,15 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
                 for camera in figures.troubled:
                     offline_banner(camera.name, camera.status, camera.status_reason)
         for camera in figures.cameras:
-            if camera.camera_id not in views:
-                continue
-            state = t("live_now") if camera.running else status_text(camera.status)
-            placeholders[camera.camera_id].set_text(
-                f"{camera.name} · {state} · {t('people_in_view', n=fmt_number(camera.total_people))}"
-            )
-            if camera.running:
-                views[camera.camera_id].set_source(f"/api/cameras/{camera.camera_id}/snapshot.jpg?frame={tick}")
+            if camera.camera_id in tiles:
+                tiles[camera.camera_id].show(camera, tick)
         if new_events_arrived() or tick % SLOW_EVERY == 0:
             overview = await asyncio.to_thread(today_overview, rt, store.id)
             day = overview.today
-            entries.set(fmt_number(day.entries), _change_note(overview.vs_last_week, "entries"))
-            potential.set(
-                fmt_number(day.potential_customers), _change_note(overview.vs_last_week, "potential_customers")
-            )
-            groups.set(fmt_number(day.groups), _change_note(overview.vs_last_week, "groups"))
-            dwell.set(
-                fmt_duration(day.average_dwell_seconds), _change_note(overview.vs_last_week, "average_dwell_seconds")
-            )
+            entries.set(fmt_number(day.entries), _change_note(overview, "entries"))
+            potential.set(fmt_number(day.potential_customers), _change_note(overview, "potential_customers"))
+            groups.set(fmt_number(day.groups), _change_note(overview, "groups"))
+            dwell.set(fmt_duration(day.average_dwell_seconds), _change_note(overview, "average_dwell_seconds"))
             options = _chart_options(overview)
             chart.options["xAxis"] = options["xAxis"]
             chart.options["series"] = options["series"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -54,10 +55,17 @@ def _store_tab(store: StoreRecord, manage: bool) -> None:
     ui.label(t("opening_hours")).classes("text-lg font-semibold mt-2")
     ui.label(t("opening_hours_help")).classes("text-sm text-slate-700")
     rows: dict[str, tuple[ui.checkbox, ui.input, ui.input]] = {}
+    # Hours never set: every day starts ticked and editable, so the owner unticks the closed days rather than
+    # finding a greyed-out form to switch on day by day.
+    never_set = not store.opening_hours
     for day in WEEKDAYS:
         hours = store.opening_hours.get(day)
         with ui.row().classes("items-center gap-3"):
-            is_open = ui.checkbox(t(f"weekday_{day}"), value=hours is not None).classes("w-40").mark(f"open-{day}")
+            is_open = (
+                ui.checkbox(t(f"weekday_{day}"), value=never_set or hours is not None)
+                .classes("w-40")
+                .mark(f"open-{day}")
+            )
             opens = (
                 ui.input(t("opens"), value=hours["open"] if hours else "09:00")
                 .props('outlined dense mask="##:##"')
@@ -215,15 +223,55 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
             with ui.dialog() as dialog, ui.card().classes("gap-3").mark("new-key-dialog"):
                 ui.label(t("key_created", name=record.name)).classes("text-lg font-semibold")
                 ui.label(t("key_shown_once")).classes("text-slate-700")
-                ui.input(value=key).props("outlined readonly").classes("w-full font-mono").mark("new-key")
-                ui.button(t("close"), on_click=dialog.close).props("no-caps")
+                # The whole key, wrapped rather than cut by a field's width, and a button to copy it.
+                ui.textarea(value=key).props("outlined readonly autogrow").classes("w-full font-mono").mark("new-key")
+                with ui.row().classes("w-full justify-end gap-2"):
+
+                    async def copy(text: str = key) -> None:
+                        if await copy_to_clipboard(text):
+                            ui.notify(t("copied"), type="positive")
+                        else:
+                            ui.notify(t("copy_failed"), type="warning", multi_line=True)
+
+                    ui.button(t("copy"), icon="content_copy", on_click=copy).props("no-caps").mark("copy-key")
+                    ui.button(t("close"), on_click=dialog.close).props("flat no-caps")
             dialog.open()
             await show()
 
         ui.button(t("create_key"), icon="key", on_click=add).props("no-caps").mark("create-key")
 
 
+# The Clipboard API only exists on HTTPS or localhost; a store's server is often plain HTTP on the LAN, where
+# copying a hidden selection still works. Answers whether the text was copied.
+COPY_JS = """(async () => {
+  const text = %s;
+  if (navigator.clipboard && window.isSecureContext) {
+    try { await navigator.clipboard.writeText(text); return true; } catch (error) { /* try the old way */ }
+  }
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  let copied = false;
+  try { copied = document.execCommand("copy"); } catch (error) { copied = false; }
+  area.remove();
+  return copied;
+})()"""
+
+
+async def copy_to_clipboard(text: str) -> bool:
+    try:
+        return bool(await ui.run_javascript(COPY_JS % json.dumps(text), timeout=3.0))
+    except TimeoutError:  # the browser did not answer: say it was not copied rather than pretend
+        return False
+
+
 def _revoker(key_id: int, key_name: str, show: Any) -> Any:
+    """Asks first: a revoked key cannot be brought back, and the bridges using it stop at once."""
+
     async def revoke() -> None:
         try:
             await asyncio.to_thread(revoke_api_key, runtime(), require_caller(), key_id)
@@ -233,7 +281,21 @@ def _revoker(key_id: int, key_name: str, show: Any) -> Any:
         ui.notify(t("key_revoked", name=key_name), type="positive")
         await show()
 
-    return revoke
+    def ask() -> None:
+        with ui.dialog() as dialog, ui.card().mark("revoke-dialog"):
+            ui.label(t("revoke_key_question", name=key_name)).classes("text-lg")
+            ui.label(t("revoke_key_warning")).classes("text-slate-700")
+            with ui.row().classes("w-full justify-end"):
+                ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps").mark("cancel-revoke")
+
+                async def confirm() -> None:
+                    dialog.close()
+                    await revoke()
+
+                ui.button(t("revoke"), on_click=confirm).props("no-caps color=negative").mark("confirm-revoke")
+        dialog.open()
+
+    return ask
 
 
 async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:

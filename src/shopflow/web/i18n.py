@@ -356,6 +356,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "staff_zones_count": "{n} zona(s) só de funcionários",
         "long_stay_summary": "quem fica mais de {minutes} min",
         "uniform_title": "Uniforme da loja",
+        "uniform_read": "Ler o uniforme",
         "uniform_help": "O jeito sem biometria de reconhecer funcionários: quem usa as cores do uniforme em vários "
         "quadros seguidos conta como funcionário. Guarda só duas cores (parte de cima e parte de baixo) e um nome, "
         "nada sobre nenhuma pessoa. As câmeras passam a usar o uniforme em até 30 segundos.",
@@ -746,6 +747,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "staff_zones_count": "{n} staff-only zone(s)",
         "long_stay_summary": "whoever stays over {minutes} min",
         "uniform_title": "Store uniform",
+        "uniform_read": "Read the uniform",
         "uniform_help": "The no-biometrics way to tell staff apart: whoever wears the uniform's colours over several "
         "frames counts as staff. It keeps only two colours (upper and lower body) and a name, nothing about any "
         "person. The cameras use the uniform within 30 seconds.",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,8 +29,6 @@ from shopflow.web.auth import require_caller
 from shopflow.web.context import runtime
 from shopflow.web.i18n import t
 from shopflow.web.pages.cameras import failure
-
-log = logging.getLogger(__name__)
 
 PICTURE_WAIT_SECONDS = 5.0  # a running camera sends a frame within a second; a stopped one sends none
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
@@ -113,7 +110,7 @@ class UniformCard:
         try:
             uniform = await asyncio.to_thread(service.uniform, self.store.id)
         except (StorageError, AccessDeniedError) as error:
-            failure(t("uniform_title"), error)
+            failure(t("uniform_read"), error)
             return
         self.show(uniform)
 

@@ -235,6 +235,10 @@ class LiveHub:
     # --- raw frames, only while asked for -------------------------------------------------------------------
 
     def _keep_raw(self, camera_id: int, result: FrameResult) -> None:
+        # Read without the lock (a dict look-up is atomic): every frame passes here, a reader is rare, and one who
+        # registers just now gets the next frame.
+        if camera_id not in self._raw_waiters:
+            return
         with self._cond:
             if not self._raw_waiters.get(camera_id):
                 return  # nobody asked: no copy, the common case costs one dictionary look-up

@@ -136,3 +136,23 @@ async def test_a_bad_staff_rule_says_why_and_saves_nothing(
     await user.should_see(f"Não foi possível salvar. {message}", retries=RETRIES)
     saved = _saved(database, made.id)
     assert (saved.name, saved.staff_zones, saved.staff_after_minutes) == ("Entrada", (), None)
+
+
+async def test_a_new_camera_is_saved_with_its_staff_rules(
+    user: User, database: Database, camera: tuple[StoreRecord, CameraRecord]
+) -> None:
+    store, made = camera
+    add_user(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    await user.should_see("Regras de funcionários desta câmera", retries=RETRIES)
+    user.find(marker="camera-name").type("Caixa")
+    with database.read_session() as session:
+        source = CameraRepository(session).get_source(made.id).source_url
+    user.find(marker="camera-source").type(source)
+    _minutes(user).set_value(90)
+    user.find(marker="save-camera").click()
+    await user.should_see("Câmera “Caixa” salva.", retries=RETRIES)
+    with database.read_session() as session:
+        [new] = [c for c in CameraRepository(session).list_by_store(store.id) if c.name == "Caixa"]
+    assert (new.staff_zones, new.staff_after_minutes) == ((), 90)

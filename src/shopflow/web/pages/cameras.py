@@ -259,7 +259,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.button(t("cancel"), on_click=lambda: ui.navigate.to("/cameras")).props("flat no-caps")
         ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-camera")
     if camera is not None:
-        await test()
+        # Once the page is shown: opening the source can take longer than NiceGUI waits for a page to be built (a
+        # video file on a server busy counting, a camera far away), and the page would be an error instead.
+        ui.timer(0, test, once=True)
 
 
 def _editor_pages() -> None:

@@ -25,7 +25,7 @@ from shopflow.services.context import ServerContext
 from shopflow.web.auth import AuthMiddleware, add_session_routes
 from shopflow.web.context import set_runtime_provider
 from shopflow.web.error_pages import install_error_pages
-from shopflow.web.pages import analytics, cameras, employees, login, overview, settings
+from shopflow.web.pages import analytics, attendance, cameras, employees, login, overview, settings
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ def register_pages() -> None:
     overview.add_page()
     cameras.add_pages()
     employees.add_page()
+    attendance.add_page()
     analytics.add_page()
     settings.add_page()
 

@@ -269,6 +269,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Guardar eventos por (dias)",
         "retention_help": "Eventos mais antigos que isto podem ser apagados.",
         "face_recognition": "Reconhecimento facial de funcionários",
+        "face_from_camera": "Tirar a foto desta câmera",
+        "face_from_camera_pick": "Câmera",
+        "face_from_camera_help": "Peça ao funcionário que fique sozinho diante da câmera, olhando para ela; a imagem "
+        "é verificada como uma foto enviada e descartada (só os números do rosto ficam).",
+        "face_from_camera_none": "A câmera “{name}” não mandou imagem agora; confira se está ligada.",
         "keep_face_photos": "Guardar as fotos de cadastro dos funcionários",
         "keep_face_photos_help": "Desligado, cada foto é descartada assim que vira os números que descrevem o rosto. "
         "Ligado, as fotos ficam guardadas para recadastrar os rostos se o modelo mudar ou mostrar ao funcionário o que "
@@ -674,6 +679,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Keep events for (days)",
         "retention_help": "Events older than this may be deleted.",
         "face_recognition": "Employee face recognition",
+        "face_from_camera": "Take the photo from this camera",
+        "face_from_camera_pick": "Camera",
+        "face_from_camera_help": "Ask the employee to stand alone in front of the camera, facing it; the picture is "
+        "checked like an uploaded photo and dropped (only the face's numbers stay).",
+        "face_from_camera_none": "Camera “{name}” sent no picture just now; check that it is on.",
         "keep_face_photos": "Keep employees' enrolment photos",
         "keep_face_photos_help": "Off, each photo is dropped as soon as it becomes the numbers that describe the face. "
         "On, the photos are kept to re-enrol faces if the model changes or to show an employee what was enrolled; they "

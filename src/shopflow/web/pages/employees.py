@@ -9,13 +9,15 @@ rule. The list is read once per visit (each read of it is audited); an action re
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
+import cv2
 from nicegui import events, ui
 
 from shopflow.services.access import AccessDeniedError
 from shopflow.services.staff import EnrolmentRefusedError, StaffInputError, StaffService
 from shopflow.storage.errors import AlreadyExistsError, StorageError
-from shopflow.storage.records import StoreRecord, UserRecord
+from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile
 from shopflow.vision.faces import FaceError, FaceProblem, PhotoRules
 from shopflow.web.auth import can_handle_staff, can_see_attendance, require_caller
@@ -25,6 +27,7 @@ from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
 from shopflow.web.layout import banner, error_toast, page_title
 from shopflow.web.pages.cameras import failure
+from shopflow.web.uniform import PICTURE_WAIT_SECONDS as CAMERA_PICTURE_SECONDS
 from shopflow.web.uniform import UniformCard
 
 # The longest each field may be, as the registry keeps them: the form cannot send more.
@@ -55,9 +58,17 @@ def _text_input(caption: str, limit: int, marker: str, value: str = "") -> ui.in
 class EmployeeCard:
     """One employee with their actions; `show` redraws it after a change."""
 
-    def __init__(self, profile: EmployeeProfile, store: StoreRecord, user: UserRecord) -> None:
+    def __init__(
+        self,
+        profile: EmployeeProfile,
+        store: StoreRecord,
+        user: UserRecord,
+        cameras: Sequence[CameraRecord] = (),
+    ) -> None:
         self.store = store
         self.user = user
+        # Cameras whose current picture can enrol a face (the employee standing alone in front of one).
+        self.cameras = [camera for camera in cameras if camera.enabled]
         self.card = ui.card().classes("w-full gap-2").mark(f"employee-{profile.id}")
         self.profile = profile
         self.show(profile)
@@ -114,6 +125,19 @@ class EmployeeCard:
                     on_upload=self._enrol,
                     on_rejected=lambda: self._photo_refused(problem_text(FaceProblem.TOO_LARGE)),
                 ).props('accept="image/jpeg,image/png" flat bordered').classes("max-w-sm").mark("employee-photo")
+                if self.cameras:
+                    with ui.row().classes("items-center gap-2 flex-wrap"):
+                        options = {camera.id: camera.name for camera in self.cameras}
+                        self.face_camera = (
+                            ui.select(options, value=self.cameras[0].id, label=t("face_from_camera_pick"))
+                            .props("outlined dense")
+                            .classes("min-w-[12rem]")
+                            .mark("employee-face-camera")
+                        )
+                        ui.button(t("face_from_camera"), icon="photo_camera", on_click=self._enrol_from_camera).props(
+                            "flat no-caps"
+                        ).mark("employee-face-from-camera")
+                    ui.label(t("face_from_camera_help")).classes("text-sm text-slate-700")
             else:
                 ui.label(t("photos_full", max=MAX_FACES)).classes("text-sm text-slate-700")
         else:
@@ -196,7 +220,24 @@ class EmployeeCard:
         if event.file.size() > PHOTO_RULES.max_bytes:  # refused before it is read into memory
             self._photo_refused(problem_text(FaceProblem.TOO_LARGE))
             return
-        data = await event.file.read()
+        await self._enrol_photo(await event.file.read())
+
+    async def _enrol_from_camera(self) -> None:
+        """The camera's next frame, as it came, enrolled like an uploaded photo: it must hold exactly one face,
+        large and sharp enough. The frame is held in memory only while it is checked."""
+        camera_id = int(self.face_camera.value)
+        name = next((camera.name for camera in self.cameras if camera.id == camera_id), str(camera_id))
+        frame = await asyncio.to_thread(runtime().hub.raw_frame, camera_id, CAMERA_PICTURE_SECONDS)
+        if frame is None:
+            self._photo_refused(t("face_from_camera_none", name=name))
+            return
+        ok, encoded = cv2.imencode(".jpg", frame.image, [int(cv2.IMWRITE_JPEG_QUALITY), 95])
+        if not ok:
+            self._photo_refused(problem_text(FaceProblem.NOT_AN_IMAGE))
+            return
+        await self._enrol_photo(encoded.tobytes())
+
+    async def _enrol_photo(self, data: bytes) -> None:
         service = staff_service()
         try:
             profile = await asyncio.to_thread(service.enrol_face, self.profile.id, data)
@@ -262,7 +303,9 @@ class EmployeeCard:
         dialog.open()
 
 
-def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column, empty: ui.element) -> None:
+def _new_employee_form(
+    store: StoreRecord, user: UserRecord, listing: ui.column, empty: ui.element, cameras: Sequence[CameraRecord] = ()
+) -> None:
     with ui.card().classes("w-full gap-2"):
         ui.label(t("new_employee")).classes("text-lg font-semibold")
         with ui.row().classes("w-full items-start gap-3 flex-wrap"):
@@ -300,7 +343,7 @@ def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column,
                 box.set_value("")
             empty.set_visibility(False)
             with listing:
-                EmployeeCard(profile, store, user)
+                EmployeeCard(profile, store, user, cameras)
             ui.notify(t("employee_added", name=profile.name), type="positive")
 
         ui.button(t("add_employee"), icon="person_add", on_click=add).props("no-caps").mark("add-employee")
@@ -324,7 +367,8 @@ def add_page() -> None:
                     "outline no-caps"
                 ).mark("to-attendance")
             cameras = camera_service(runtime())
-            uniform = UniformCard(store, await asyncio.to_thread(cameras.list, store.id))
+            store_cameras_list = await asyncio.to_thread(cameras.list, store.id)
+            uniform = UniformCard(store, store_cameras_list)
             await uniform.load()
             service = staff_service()
             try:
@@ -338,6 +382,6 @@ def add_page() -> None:
                 empty = banner(t("no_employees_yet"), kind="info").mark("no-employees")
                 empty.set_visibility(not profiles)
                 for profile in profiles:
-                    EmployeeCard(profile, store, user)
+                    EmployeeCard(profile, store, user, store_cameras_list)
             with form:
-                _new_employee_form(store, user, listing, empty)
+                _new_employee_form(store, user, listing, empty, store_cameras_list)

@@ -341,3 +341,17 @@ def test_exports_by_zone_and_xlsx_on_its_summary(client: TestClient, shop: dict[
     assert [cell.value for cell in workbook["By zone"][1]][:3] == ["Camera", "Zone", "Visits"]
     bad = client.get("/api/analytics/export.csv", params={**params, "by": "week"})
     assert bad.status_code == 422
+
+
+def test_the_pdf_covers_a_range(client: TestClient, shop: dict[str, Any]) -> None:
+    params = {"store_id": shop["store"], **dates(DAY - timedelta(days=6), DAY)}
+    report = client.get("/api/analytics/report.pdf", params=params)
+    assert report.status_code == 200, report.text
+    assert (
+        report.headers["content-disposition"]
+        == 'attachment; filename="shopflow_loja-sao-joao_2024-03-04_2024-03-10.pdf"'
+    )
+    text = " ".join(pypdf.PdfReader(io.BytesIO(report.content)).pages[0].extract_text().split())
+    assert "Relatório do período" in text and "04/03/2024 – 10/03/2024" in text and "Período anterior" in text
+    reversed_range = client.get("/api/analytics/report.pdf", params={**params, "until": "2024-03-01"})
+    assert reversed_range.status_code == 400

@@ -292,7 +292,10 @@ def export_xlsx(
 @router.get(
     "/report.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "the daily report"}, **NOT_FOUND},
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the report of a day or a range"},
+        **FILE_RESPONSES,
+    },
 )
 def report_pdf(
     session: SessionDep,
@@ -302,9 +305,14 @@ def report_pdf(
     day: Annotated[Day | None, Query(description=f"the local day; default today (up to now); {DATE_RANGE}")] = None,
     camera_id: CameraId = None,
     lang: LangQuery = DEFAULT_LANG,
+    since: Annotated[Day | None, Query(description=f"with until: the first local day of a range; {DATE_RANGE}")] = None,
+    until: Annotated[Day | None, Query(description=f"with since: the last local day of a range; {DATE_RANGE}")] = None,
 ) -> Response:
-    """The daily report: the day's figures against the same weekday last week, entries per hour, zone dwell."""
+    """The report of a day (its figures against the same weekday last week, entries per hour) or of a range
+    since..until such as a week or a month (against the days just before it, entries per day), with zone dwell;
+    figures over opening hours, with what was counted outside them apart."""
+    first = since if since is not None else day
     with _report_errors():
-        export = pdf.daily_report_pdf(session, store_id, day, camera_id=camera_id, lang=lang)
+        export = pdf.daily_report_pdf(session, store_id, first, camera_id=camera_id, lang=lang, until=until)
     _audited(database, caller, store_id, export)
     return _download(export)

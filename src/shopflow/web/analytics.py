@@ -43,7 +43,8 @@ def analytics_view(rt: ServerContext, store_id: int, since: date, until: date, c
         return AnalyticsView(
             since=since,
             until=until,
-            daily=series.daily_series(session, store_id, since, until, camera_id=camera_id),
+            # Over opening hours, as the comparison and the totals are (reports/opening.py).
+            daily=series.daily_series(session, store_id, since, until, camera_id=camera_id, opening_only=True),
             hourly=hourly if span.days <= MAX_HOURLY_DAYS else None,
             peak_hours=peak_hours(hourly.points),
             comparison=compare.compare(session, store_id, since, until, camera_id=camera_id),

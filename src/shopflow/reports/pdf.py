@@ -348,7 +348,8 @@ def _chart(axes: Axes, data: DailyReportData, lang: Lang) -> None:
     highest = max([point.entries or 0 for point in (*points, *previous)], default=0)
     axes.set_ylim(0, max(highest, 1) * 1.1)  # an empty day still gets a sensible axis, not -0.05..0.05
     axes.spines[["top", "right"]].set_visible(False)
-    axes.legend(fontsize=8, frameon=False, loc="upper left")
+    # Above the plot, right of the title: inside it the legend hid the first bars.
+    axes.legend(fontsize=8, frameon=False, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2)
 
 
 def _title(data: DailyReportData, lang: Lang) -> str:

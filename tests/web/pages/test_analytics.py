@@ -246,6 +246,8 @@ async def test_analytics_cover_opening_hours_and_show_the_rest_apart(user: User,
     user.find(marker="show-analytics").click()
     await user.should_see(marker="outside-hours", retries=30)
     await user.should_see("Fora do horário de funcionamento: 1 entradas, 0 saídas", retries=RETRIES)
+    await user.should_see("10:00–11:00", retries=RETRIES)
+    await user.should_not_see("20:00–21:00")  # the cleaner is no peak hour
     [total] = user.find(marker="total-entries").elements
     assert "2" in [child.text for child in total.descendants() if isinstance(child, ui.label)]
     [opening] = user.find(marker="export-opening-only").elements

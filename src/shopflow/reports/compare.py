@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopflow.reports.day import DayFigures
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
-from shopflow.reports.series import local_hours
+from shopflow.reports.series import opening_split
 from shopflow.storage.rollup_records import Counts
 
 Value = int | float | None
@@ -98,8 +98,7 @@ def changes(current: Mapping[str, Value], previous: Mapping[str, Value]) -> tupl
 
 def period_totals(session: Session, scope: Scope, span: DateRange) -> tuple[Counts, Counts]:
     """The period's totals within opening hours, and those outside them (reports/opening.py)."""
-    hours = local_hours(session, scope, span)
-    return hours.totals(hours.opening()), hours.totals(hours.outside())
+    return opening_split(session, scope, span)
 
 
 def compare(

@@ -7,7 +7,10 @@ import csv
 import io
 from datetime import date, datetime
 
+import pytest
+
 from shopflow.domain.people import PersonKind
+from shopflow.reports import series
 from shopflow.reports.compare import compare
 from shopflow.reports.exports import export_hourly_csv
 from shopflow.reports.series import daily_series, hourly_series
@@ -100,3 +103,17 @@ def test_the_export_covers_opening_hours_as_an_option(database: Database) -> Non
     assert len(whole_rows) == 25
     assert len(opening_rows) == 10
     assert sum(int(row[3]) for row in opening_rows[1:]) == 3
+
+
+def test_a_year_is_compared_from_per_day_reads(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With an entrance line the visitors are a column's sum: a year's comparison never builds 8,760 report hours."""
+    store, _ = store_with_hours(database, NINE_TO_SIX)
+
+    def hour_by_hour(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("read hour by hour")
+
+    monkeypatch.setattr(series, "local_hours", hour_by_hour)
+    with database.session() as session:
+        comparison = compare(session, store.id, date(2023, 3, 14), date(2024, 3, 13))
+    assert comparison.figure("entries").current == 4  # both Wednesdays' customers
+    assert comparison.current_outside.entries == 4

@@ -129,7 +129,8 @@ def now(session: SessionDep, runtime: RuntimeDep, response: Response, store_id: 
 
 @router.get("/today", response_model=TodayOut, responses=NOT_FOUND)
 def today_overview(session: SessionDep, response: Response, store_id: StoreId, camera_id: CameraId = None) -> TodayOut:
-    """The store's local today so far, beside the same weekday last week (whole day, and up to the same time)."""
+    """The store's local today so far, beside the same weekday last week (whole day, and up to the same time); the
+    figures cover opening hours, each day's `outside_opening_hours` the rest (the hourly chart covers all hours)."""
     response.headers.update(NO_STORE)
     return TodayOut.of(today.today(session, store_id, camera_id=camera_id))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from shopflow.reports.day import DayFigures
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
-from shopflow.reports.series import local_hours
+from shopflow.reports.series import opening_split
 from shopflow.storage.rollup_records import Counts
 
 Value = int | float | None
@@ -46,6 +46,9 @@ class Comparison:
     current_totals: Counts
     previous_totals: Counts
     figures: tuple[FigureChange, ...]
+    # Counted outside opening hours (staff, cleaning), apart from the totals above; zeros without opening hours.
+    current_outside: Counts = field(default_factory=Counts)
+    previous_outside: Counts = field(default_factory=Counts)
 
     def figure(self, name: str) -> FigureChange:
         return next(change for change in self.figures if change.name == name)
@@ -93,9 +96,9 @@ def changes(current: Mapping[str, Value], previous: Mapping[str, Value]) -> tupl
     )
 
 
-def period_totals(session: Session, scope: Scope, span: DateRange) -> Counts:
-    hours = local_hours(session, scope, span)
-    return hours.totals(hours.points)
+def period_totals(session: Session, scope: Scope, span: DateRange) -> tuple[Counts, Counts]:
+    """The period's totals within opening hours, and those outside them (reports/opening.py)."""
+    return opening_split(session, scope, span)
 
 
 def compare(
@@ -107,13 +110,13 @@ def compare(
     camera_id: int | None = None,
     against: date | None = None,
 ) -> Comparison:
-    """since..until (local days) against the same number of days ending the day before `since`, or starting
-    on `against` when given (the same week last year, say)."""
+    """since..until (local days) against the same number of days ending the day before `since`, or starting on
+    `against` when given (the same week last year, say); both over opening hours, the rest kept apart."""
     current = validate_range(since, until)
     previous = current.previous() if against is None else current.shifted_to(against)
     scope = resolve_scope(session, store_id, camera_id)
-    now_totals = period_totals(session, scope, current)
-    before_totals = period_totals(session, scope, previous)
+    now_totals, now_outside = period_totals(session, scope, current)
+    before_totals, before_outside = period_totals(session, scope, previous)
     return Comparison(
         scope=scope,
         current=current,
@@ -121,4 +124,6 @@ def compare(
         current_totals=now_totals,
         previous_totals=before_totals,
         figures=changes(counts_values(now_totals), counts_values(before_totals)),
+        current_outside=now_outside,
+        previous_outside=before_outside,
     )

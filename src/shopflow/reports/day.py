@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -12,6 +12,7 @@ from shopflow.reports.peaks import peak_hour
 from shopflow.reports.periods import DateRange
 from shopflow.reports.scope import Scope
 from shopflow.reports.series import HourPoint, ScopeHours, local_hours
+from shopflow.storage.rollup_records import Counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,9 @@ class DayFigures:
     peak_hour_entries: int
     peak_occupancy: int  # the most people in view at once, all cameras together
     hours: tuple[HourPoint, ...]  # the whole day, for the chart
+    # What was counted outside opening hours (staff arriving, cleaning), kept apart from the figures above when
+    # they cover opening hours only; zeros when they cover the whole day or the store keeps no opening hours.
+    outside: Counts = field(default_factory=Counts)
 
 
 def figures_from_hours(day: date, scope_hours: ScopeHours, hours: Sequence[HourPoint]) -> DayFigures:
@@ -52,12 +56,17 @@ def figures_from_hours(day: date, scope_hours: ScopeHours, hours: Sequence[HourP
     )
 
 
-def day_figures(session: Session, scope: Scope, day: date, *, through: datetime | None = None) -> DayFigures:
+def day_figures(
+    session: Session, scope: Scope, day: date, *, through: datetime | None = None, opening_only: bool = False
+) -> DayFigures:
     """The figures of local `day`. With `through` (an aware instant), only hours that start at or before it count
-    (today so far, or the same part of another day); `hours` still covers the whole day for the chart."""
+    (today so far, or the same part of another day). With `opening_only`, only hours within the store's opening
+    hours count, and the others are added up in `outside`. `hours` still covers the whole day for the chart."""
     scope_hours = local_hours(session, scope, DateRange(day, day))
     hours = scope_hours.points
-    if through is None:
-        return figures_from_hours(day, scope_hours, hours)
-    counted = [hour for hour in hours if hour.start <= through]
-    return replace(figures_from_hours(day, scope_hours, counted), hours=hours)
+    counted: Sequence[HourPoint] = hours if through is None else [hour for hour in hours if hour.start <= through]
+    outside = Counts()
+    if opening_only:
+        outside = scope_hours.totals(scope_hours.outside(counted))
+        counted = scope_hours.opening(counted)
+    return replace(figures_from_hours(day, scope_hours, counted), hours=hours, outside=outside)

@@ -3,14 +3,15 @@ visitors counted by the scope's rule (reports/visitors.py) in every hour, day an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import reduce
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from shopflow.reports.opening import is_open_hour
 from shopflow.reports.periods import DateRange, validate_range
 from shopflow.reports.scope import Scope, resolve_scope
 from shopflow.reports.visitors import StoreVisitors, VisitorsRule, store_visitors
@@ -59,6 +60,7 @@ class ScopeHours:
     span: DateRange
     points: tuple[HourPoint, ...]
     visitors: StoreVisitors
+    opening_hours: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # the store's; empty: always open
 
     def totals(self, points: Sequence[HourPoint], *, parts: Sequence[Counts] | None = None) -> Counts:
         """The figures of `points` together. `parts`, when given, are the same hours already added up in pieces
@@ -67,10 +69,23 @@ class ScopeHours:
         visitors = self.visitors.count((point.start, point.counts) for point in points)
         return counts if counts.visitors == visitors else replace(counts, visitors=visitors)
 
-    def days(self) -> list[DayPoint]:
-        """One point per local day of the span, in order: a day is the hours whose local start falls in it."""
+    def opening(self, points: Sequence[HourPoint] | None = None) -> tuple[HourPoint, ...]:
+        """The hours of `points` (default: all) within the store's opening hours (reports/opening.py)."""
+        hours = self.opening_hours
+        return tuple(point for point in (self.points if points is None else points) if is_open_hour(hours, point.start))
+
+    def outside(self, points: Sequence[HourPoint] | None = None) -> tuple[HourPoint, ...]:
+        """The hours of `points` (default: all) outside opening hours: staff arriving, cleaning."""
+        hours = self.opening_hours
+        return tuple(
+            point for point in (self.points if points is None else points) if not is_open_hour(hours, point.start)
+        )
+
+    def days(self, points: Sequence[HourPoint] | None = None) -> list[DayPoint]:
+        """One point per local day of the span, in order: a day is the hours of `points` (default: all) whose local
+        start falls in it."""
         by_day: dict[date, list[HourPoint]] = {day: [] for day in self.span}
-        for point in self.points:
+        for point in self.points if points is None else points:
             by_day[point.start.date()].append(point)
         return [DayPoint(day, self.totals(points)) for day, points in by_day.items()]
 
@@ -91,35 +106,78 @@ def local_hours(session: Session, scope: Scope, span: DateRange) -> ScopeHours:
             points.append(
                 HourPoint(local_start, counts if counts.visitors == figure else replace(counts, visitors=figure))
             )
-    return ScopeHours(span, tuple(points), visitors)
+    return ScopeHours(span, tuple(points), visitors, scope.store.opening_hours)
 
 
 def hourly_series(
-    session: Session, store_id: int, since: date, until: date, *, camera_id: int | None = None
+    session: Session,
+    store_id: int,
+    since: date,
+    until: date,
+    *,
+    camera_id: int | None = None,
+    opening_only: bool = False,
 ) -> HourlySeries:
+    """Every local hour of since..until; with `opening_only`, only those within opening hours (reports/opening.py)."""
     span = validate_range(since, until)
     scope = resolve_scope(session, store_id, camera_id)
     hours = local_hours(session, scope, span)
-    return HourlySeries(scope, span, hours.points, hours.totals(hours.points))
+    points = hours.opening() if opening_only else hours.points
+    return HourlySeries(scope, span, points, hours.totals(points))
 
 
 def daily_series(
-    session: Session, store_id: int, since: date, until: date, *, camera_id: int | None = None
+    session: Session,
+    store_id: int,
+    since: date,
+    until: date,
+    *,
+    camera_id: int | None = None,
+    opening_only: bool = False,
 ) -> DailySeries:
+    """One point per local day; with `opening_only`, each day counts only its hours within opening hours."""
     span = validate_range(since, until)
     scope = resolve_scope(session, store_id, camera_id)
+    opening_hours = scope.store.opening_hours
     if scope.visitors_rule is VisitorsRule.LARGEST_CAMERA:
         # A day's visitors under this rule need its hours per camera: built from the hours.
         hours = local_hours(session, scope, span)
-        days = hours.days()
-        return DailySeries(scope, span, tuple(days), hours.totals(hours.points, parts=[day.counts for day in days]))
+        kept = hours.opening() if opening_only else hours.points
+        days = hours.days(kept)
+        return DailySeries(scope, span, tuple(days), hours.totals(kept, parts=[day.counts for day in days]))
     # The other rules are sums of a rollup column, so the database adds the days up (a year is 365 rows, not
-    # 8,760 hours: issue #12's report times); RollupRepository.daily leaves out the same half-hour as local_hours.
+    # 8,760 hours: issue #12's report times); RollupRepository.daily leaves out the same half-hour as local_hours,
+    # and the hours outside opening hours when asked, as it adds the stored hours up.
+    keep = (lambda start: is_open_hour(opening_hours, start)) if opening_only and opening_hours else None
     totals = RollupRepository(session).daily(
-        store_id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id
+        store_id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id, keep_hour=keep
     )
     points = tuple(DayPoint(day.day, _with_visitors(scope.visitors_rule, day.counts)) for day in totals)
     return DailySeries(scope, span, points, total([point.counts for point in points]))
+
+
+def opening_split(session: Session, scope: Scope, span: DateRange) -> tuple[Counts, Counts]:
+    """The span's totals within opening hours and outside them (reports/opening.py), visitors by the scope's rule.
+
+    Where the rule is a sum of a rollup column the stored hours are added up as they are read, never turned into
+    report hours one by one (a year of comparisons stays fast, as daily_series does)."""
+    opening_hours = scope.store.opening_hours
+    if scope.visitors_rule is VisitorsRule.LARGEST_CAMERA:
+        hours = local_hours(session, scope, span)
+        return hours.totals(hours.opening()), hours.totals(hours.outside())
+    rollups = RollupRepository(session)
+
+    def read(keep: Callable[[datetime], bool] | None) -> Counts:
+        days = rollups.daily(
+            scope.store.id, span.since, span.until, timezone=scope.timezone, camera_id=scope.camera_id, keep_hour=keep
+        )
+        return total([_with_visitors(scope.visitors_rule, day.counts) for day in days])
+
+    if not opening_hours:
+        return read(None), Counts()
+    return read(lambda start: is_open_hour(opening_hours, start)), read(
+        lambda start: not is_open_hour(opening_hours, start)
+    )
 
 
 def _with_visitors(rule: VisitorsRule, counts: Counts) -> Counts:

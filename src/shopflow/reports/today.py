@@ -1,4 +1,4 @@
-"""Today at a glance for the store's local day so far, beside the same weekday last week."""
+"""Today at a glance for the store's local day so far, beside the same weekday last week, over opening hours."""
 
 from __future__ import annotations
 
@@ -35,9 +35,11 @@ def today(
     previous_day = day - timedelta(days=7)
     # The same wall-clock time a week ago, even if a DST change moved the offset in between.
     same_time = datetime.combine(previous_day, as_of.timetz())
-    figures = day_figures(session, scope, day, through=as_of)
-    last_week = day_figures(session, scope, previous_day)
-    last_week_so_far = day_figures(session, scope, previous_day, through=same_time)
+    # Over opening hours (reports/opening.py): staff arriving at 7:00 or cleaning at 22:00 are kept apart in
+    # each figure's `outside`, so they neither swell today nor the comparison.
+    figures = day_figures(session, scope, day, through=as_of, opening_only=True)
+    last_week = day_figures(session, scope, previous_day, opening_only=True)
+    last_week_so_far = day_figures(session, scope, previous_day, through=same_time, opening_only=True)
     return TodayOverview(
         scope=scope,
         day=day,

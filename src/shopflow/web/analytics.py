@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from shopflow.reports import compare, series, zones
 from shopflow.reports.compare import Comparison
+from shopflow.reports.opening import is_open_hour
 from shopflow.reports.peaks import PeakHour, peak_hours
 from shopflow.reports.periods import local_now, validate_range
 from shopflow.reports.series import DailySeries, HourlySeries
@@ -43,9 +44,13 @@ def analytics_view(rt: ServerContext, store_id: int, since: date, until: date, c
         return AnalyticsView(
             since=since,
             until=until,
-            daily=series.daily_series(session, store_id, since, until, camera_id=camera_id),
+            # Over opening hours, as the comparison and the totals are (reports/opening.py).
+            daily=series.daily_series(session, store_id, since, until, camera_id=camera_id, opening_only=True),
             hourly=hourly if span.days <= MAX_HOURLY_DAYS else None,
-            peak_hours=peak_hours(hourly.points),
+            # The busiest hours while open: the cleaner at 20:00 is no peak (reports/opening.py).
+            peak_hours=peak_hours(
+                [p for p in hourly.points if is_open_hour(hourly.scope.store.opening_hours, p.start)]
+            ),
             comparison=compare.compare(session, store_id, since, until, camera_id=camera_id),
             zones=zones.zone_dwell(session, store_id, since, until, camera_id=camera_id),
         )

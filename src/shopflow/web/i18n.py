@@ -209,7 +209,16 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "export_csv": "Baixar CSV",
         "export_xlsx": "Baixar Excel (XLSX)",
         "export_pdf": "Baixar relatório PDF",
-        "pdf_note": "O relatório PDF é do último dia do período ({day}).",
+        "pdf_note": "O relatório PDF cobre o período ({since} – {until}) e o compara com o período anterior.",
+        "export_by": "Uma linha por",
+        "export_by_hour": "Hora",
+        "export_by_day": "Dia",
+        "export_by_zone": "Zona",
+        "export_opening_only": "Só o horário de funcionamento",
+        "outside_hours_today": "Fora do horário de funcionamento hoje: {entries} entradas, {exits} saídas (equipe "
+        "chegando, limpeza); não entram nos números acima.",
+        "outside_hours_period": "Fora do horário de funcionamento: {entries} entradas, {exits} saídas (equipe "
+        "chegando, limpeza); não entram nos números acima.",
         # settings
         "tab_store": "Loja",
         "tab_users": "Usuários",
@@ -267,7 +276,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "copied": "Copiado.",
         "copy_failed": "Não foi possível copiar: selecione a chave e copie com Ctrl+C.",
         "retention_days": "Guardar eventos por (dias)",
-        "retention_help": "Eventos mais antigos que isto podem ser apagados.",
+        "retention_help": "Uma vez por dia, os eventos detalhados (cada passagem, visita e contagem) mais antigos "
+        "que isto são apagados de vez (LGPD). Os totais por hora, que os números, as análises e os relatórios usam, "
+        "ficam guardados por mais tempo, então os relatórios de períodos antigos continuam disponíveis.",
         "face_recognition": "Reconhecimento facial de funcionários",
         "face_from_camera": "Tirar a foto desta câmera",
         "face_from_camera_pick": "Câmera",
@@ -621,7 +632,16 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "export_csv": "Download CSV",
         "export_xlsx": "Download Excel (XLSX)",
         "export_pdf": "Download PDF report",
-        "pdf_note": "The PDF report is of the period's last day ({day}).",
+        "pdf_note": "The PDF report covers the period ({since} – {until}) and compares it with the one before.",
+        "export_by": "One row per",
+        "export_by_hour": "Hour",
+        "export_by_day": "Day",
+        "export_by_zone": "Zone",
+        "export_opening_only": "Opening hours only",
+        "outside_hours_today": "Outside opening hours today: {entries} entries, {exits} exits (staff arriving, "
+        "cleaning); not in the figures above.",
+        "outside_hours_period": "Outside opening hours: {entries} entries, {exits} exits (staff arriving, cleaning); "
+        "not in the figures above.",
         "tab_store": "Store",
         "tab_users": "Users",
         "tab_api_keys": "API keys",
@@ -677,7 +697,9 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "copied": "Copied.",
         "copy_failed": "Could not copy: select the key and copy it with Ctrl+C.",
         "retention_days": "Keep events for (days)",
-        "retention_help": "Events older than this may be deleted.",
+        "retention_help": "Once a day, detailed events (each crossing, visit and count) older than this are deleted "
+        "for good (LGPD). The hourly totals that the figures, analytics and reports use are kept longer, so reports "
+        "of older periods stay available.",
         "face_recognition": "Employee face recognition",
         "face_from_camera": "Take the photo from this camera",
         "face_from_camera_pick": "Camera",

@@ -308,3 +308,50 @@ def test_health_is_503_when_the_database_is_gone(client: TestClient, shop: dict[
         "rollups_last_update": None,
         "error": "the analytics database did not answer",
     }
+
+
+def test_opening_hours_shape_today_compare_and_exports(client: TestClient, shop: dict[str, Any]) -> None:
+    """The fixture's store opens 09:00-18:00 on Sundays: the back camera's 23:30 entry is outside."""
+    with shop["database"].session() as session:
+        StoreRepository(session).update(shop["store"], opening_hours={"sun": {"open": "09:00", "close": "18:00"}})
+    params = {"store_id": shop["store"], **dates(DAY, DAY)}
+    compared = client.get("/api/analytics/compare", params=params).json()
+    assert compared["current"]["totals"]["entries"] == 3
+    assert compared["current"]["outside_opening_hours"]["entries"] == 1
+    whole = client.get("/api/analytics/daily", params=params).json()
+    opening = client.get("/api/analytics/daily", params={**params, "opening_hours_only": "true"}).json()
+    assert (whole["totals"]["entries"], opening["totals"]["entries"]) == (4, 3)
+    hourly = client.get("/api/analytics/hourly", params={**params, "opening_hours_only": "true"}).json()
+    assert len(hourly["points"]) == 9
+    exported = client.get("/api/analytics/export.csv", params={**params, "opening_hours_only": "true", "by": "day"})
+    assert exported.status_code == 200, exported.text
+    assert exported.headers["content-disposition"].endswith('_by-day_opening-hours.csv"')
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:2] == ["10/03/2024", "3"]
+    today = client.get("/api/analytics/today", params={"store_id": shop["store"]}).json()
+    assert "outside_opening_hours" in today["today"]
+
+
+def test_exports_by_zone_and_xlsx_on_its_summary(client: TestClient, shop: dict[str, Any]) -> None:
+    params = {"store_id": shop["store"], **dates(DAY, DAY), "by": "zone", "lang": "en"}
+    xlsx = client.get("/api/analytics/export.xlsx", params=params)
+    assert xlsx.status_code == 200, xlsx.text
+    workbook = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.active is not None and workbook.active.title == "Summary"
+    assert [cell.value for cell in workbook["By zone"][1]][:3] == ["Camera", "Zone", "Visits"]
+    bad = client.get("/api/analytics/export.csv", params={**params, "by": "week"})
+    assert bad.status_code == 422
+
+
+def test_the_pdf_covers_a_range(client: TestClient, shop: dict[str, Any]) -> None:
+    params = {"store_id": shop["store"], **dates(DAY - timedelta(days=6), DAY)}
+    report = client.get("/api/analytics/report.pdf", params=params)
+    assert report.status_code == 200, report.text
+    assert (
+        report.headers["content-disposition"]
+        == 'attachment; filename="shopflow_loja-sao-joao_2024-03-04_2024-03-10.pdf"'
+    )
+    text = " ".join(pypdf.PdfReader(io.BytesIO(report.content)).pages[0].extract_text().split())
+    assert "Relatório do período" in text and "04/03/2024 – 10/03/2024" in text and "Período anterior" in text
+    reversed_range = client.get("/api/analytics/report.pdf", params={**params, "until": "2024-03-01"})
+    assert reversed_range.status_code == 422  # as every reversed range in the API

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 from sqlalchemy import update
 
-from shopflow.reports.exports import export_hourly_csv, export_hourly_xlsx, safe_text, slug
+from shopflow.reports.exports import export_csv, export_hourly_csv, export_hourly_xlsx, export_xlsx, safe_text, slug
 from shopflow.reports.pdf import daily_report_pdf
 from shopflow.storage.db import Database
 from shopflow.storage.models import StoreRow
@@ -206,3 +206,51 @@ def test_pdf_with_dollar_signs_in_the_names(database: Database) -> None:
 )
 def test_safe_text(text: str, expected: str) -> None:
     assert safe_text(text) == expected
+
+
+def test_xlsx_opens_on_its_summary(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_hourly_xlsx(session, store_id, DAY, DAY)
+    workbook = openpyxl.load_workbook(io.BytesIO(export.content))
+    assert workbook.active is not None and workbook.active.title == "Resumo"
+    assert summary_of(workbook)["Horas consideradas"] == "Todas as 24 horas do dia"
+
+
+def summary_of(workbook: openpyxl.Workbook) -> dict[object, object]:
+    return {row[0].value: row[1].value for row in workbook["Resumo"].iter_rows()}
+
+
+def test_csv_by_day(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_csv(session, store_id, DAY - timedelta(days=7), DAY, by="day")
+    assert export.filename == "shopflow_loja-sao-joao_2024-03-03_2024-03-10_by-day.csv"
+    rows = read_csv(export.content, ";")
+    assert rows[0][:3] == ["Data", "Entradas", "Saídas"]
+    assert len(rows) == 1 + 8
+    assert rows[1][:2] == ["03/03/2024", "1"]
+    assert rows[-1][:3] == ["10/03/2024", "3", "1"]
+
+
+def test_xlsx_by_day_and_by_zone(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        days = export_xlsx(session, store_id, DAY - timedelta(days=1), DAY, by="day", lang="en")
+        zones = export_xlsx(session, store_id, DAY, DAY, by="zone", lang="en")
+    by_day = openpyxl.load_workbook(io.BytesIO(days.content))
+    assert by_day.sheetnames == ["Daily", "Summary"]
+    assert [cell.value for cell in by_day["Daily"][3]][:2] == [datetime(2024, 3, 10), 3]
+    by_zone = openpyxl.load_workbook(io.BytesIO(zones.content))
+    assert by_zone.sheetnames == ["By zone", "Summary"]
+    sheet = by_zone["By zone"]
+    assert [cell.value for cell in sheet[1]] == ["Camera", "Zone", "Visits", "Mean (s)", "Median (s)", "P90 (s)"]
+    shelf = [cell.value for cell in sheet[2]]
+    assert shelf[:3] == ["cam 1", "shelf", 2]
+    assert shelf[3] == pytest.approx(67.5)
+
+
+def test_csv_by_zone(database: Database, store_id: int) -> None:
+    with database.session() as session:
+        export = export_csv(session, store_id, DAY, DAY, by="zone", lang="en")
+    assert export.filename.endswith("_by-zone.csv")
+    rows = read_csv(export.content, ",")
+    assert rows[1] == ["cam 1", "shelf", "2", "67.5", "67.5", "85.5"]
+    assert rows[2][:3] == ["cam 1", "till", "0"]

@@ -88,7 +88,11 @@ async def test_exports_and_heatmap_point_at_the_api_for_the_chosen_range(user: U
     assert parse_qs(links["export_csv"].query) == {**common, "since": ["2024-03-01"], "until": ["2024-03-07"]}
     assert links["export_xlsx"].path == "/api/analytics/export.xlsx"
     assert links["export_pdf"].path == "/api/analytics/report.pdf"
-    assert parse_qs(links["export_pdf"].query) == {**common, "day": ["2024-03-07"]}
+    assert parse_qs(links["export_pdf"].query) == {**common, "since": ["2024-03-01"], "until": ["2024-03-07"]}
+    await user.should_see("O relatório PDF cobre o período (01/03/2024 – 07/03/2024)", retries=RETRIES)
+    _set(user, "export-by", "zone")
+    [csv_link] = user.find(marker="export_csv").elements
+    assert parse_qs(urlsplit(csv_link.props["href"]).query)["by"] == ["zone"]
     [heatmap] = user.find(marker="heatmap").elements
     assert isinstance(heatmap, ui.image)
     assert heatmap.source == (
@@ -215,3 +219,39 @@ async def test_the_pdf_prints_a_last_week_without_data_as_missing(database: Data
     with database.session() as session:
         rows = pdf._figures_rows(pdf.daily_report_data(session, store.id, date(2026, 11, 25)), "pt-BR")
     assert [row[2] for row in rows] == ["sem dados"] * len(rows)
+
+
+async def test_analytics_cover_opening_hours_and_show_the_rest_apart(user: User, database: Database) -> None:
+    add_user(database)
+    store, [camera] = make_store(database)
+    with database.session() as session:
+        StoreRepository(session).update(
+            store.id, opening_hours={day: {"open": "09:00", "close": "18:00"} for day in ("mon", "tue", "wed", "thu")}
+        )
+    # Monday 4 March 2024: two customers in opening hours, the cleaner at 20:00.
+    write(
+        database,
+        camera.id,
+        [
+            entry(local(SAO_PAULO, 2024, 3, 4, 10)),
+            entry(local(SAO_PAULO, 2024, 3, 4, 11)),
+            entry(local(SAO_PAULO, 2024, 3, 4, 20)),
+        ],
+    )
+    await sign_in(user)
+    await user.open("/analytics")
+    await user.should_see(marker="exports", retries=RETRIES)
+    _set(user, "since", "2024-03-01")
+    _set(user, "until", "2024-03-07")
+    user.find(marker="show-analytics").click()
+    await user.should_see(marker="outside-hours", retries=30)
+    await user.should_see("Fora do horário de funcionamento: 1 entradas, 0 saídas", retries=RETRIES)
+    await user.should_see("10:00–11:00", retries=RETRIES)
+    await user.should_not_see("20:00–21:00")  # the cleaner is no peak hour
+    [total] = user.find(marker="total-entries").elements
+    assert "2" in [child.text for child in total.descendants() if isinstance(child, ui.label)]
+    [opening] = user.find(marker="export-opening-only").elements
+    assert isinstance(opening, ui.checkbox)
+    opening.set_value(True)
+    [xlsx] = user.find(marker="export_xlsx").elements
+    assert parse_qs(urlsplit(xlsx.props["href"]).query)["opening_hours_only"] == ["true"]

@@ -112,3 +112,26 @@ async def test_a_new_event_on_the_realtime_channel_redraws_the_figures_at_once(
     broker.publish({"type": "event", "event": "crossing", "store_id": store.id})
     await user.should_see("Entrada pela linha “door”", retries=RETRIES)
     assert _text(user, "entries-today") == "1"
+
+
+async def test_crossings_outside_opening_hours_are_shown_apart(user: User, database: Database) -> None:
+    from shopflow.reports.periods import local_now
+    from shopflow.storage.records import WEEKDAYS
+    from shopflow.storage.repositories import StoreRepository
+
+    add_user(database)
+    store, [camera] = make_store(database)
+    # Open only on another weekday than today: everything today is outside opening hours.
+    other_day = WEEKDAYS[(local_now(store.timezone).weekday() + 3) % 7]
+    with database.session() as session:
+        StoreRepository(session).update(store.id, opening_hours={other_day: {"open": "09:00", "close": "18:00"}})
+    now = datetime.now(UTC) - timedelta(minutes=1)
+    write(database, camera.id, [entry(now), entry(now), exit_(now)])
+    await sign_in(user)
+    await user.should_see(marker="hourly-chart", retries=RETRIES)
+    await user.should_see(
+        "Fora do horário de funcionamento hoje: 2 entradas, 1 saídas (equipe chegando, limpeza); "
+        "não entram nos números acima.",
+        retries=RETRIES,
+    )
+    assert _text(user, "entries-today") == "0"

@@ -262,3 +262,16 @@ async def test_revoking_a_key_asks_first_and_a_new_key_can_be_copied_whole(user:
     await user.should_see("Chave “ponte do caixa” revogada.", retries=RETRIES)
     with database.session() as session:
         assert ApiKeyRepository(session).find_active_by_hash(hash_api_key(str(shown.value))) is None
+
+
+async def test_the_retention_setting_says_what_it_does(user: User, database: Database) -> None:
+    add_user(database)
+    add_store(database)
+    await sign_in(user)
+    await user.open("/settings")
+    user.find(marker="tab-privacy").click()
+    [help_text] = user.find(marker="retention-help").elements
+    assert isinstance(help_text, ui.label)
+    # What ops/retention.py does with it: daily, raw events deleted for good, hourly totals kept longer.
+    assert "Uma vez por dia" in help_text.text and "apagados de vez" in help_text.text
+    assert "totais por hora" in help_text.text

@@ -30,7 +30,7 @@ from shopflow.api.security import CallerDep, SessionDep
 from shopflow.reports import compare as compare_service
 from shopflow.reports import exports, health, heatmap, live, pdf, series, today, zones
 from shopflow.reports.errors import AnalyticsUnavailableError, InvalidRangeError
-from shopflow.reports.exports import ExportFile
+from shopflow.reports.exports import ExportBy, ExportFile
 from shopflow.reports.i18n import DEFAULT_LANG, Lang
 from shopflow.reports.periods import local_now
 from shopflow.services.access import require_store
@@ -59,6 +59,14 @@ CameraId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="only this c
 Since = Annotated[Day, Query(description=f"first local day (YYYY-MM-DD), inclusive; {DATE_RANGE}")]
 Until = Annotated[Day, Query(description=f"last local day (YYYY-MM-DD), inclusive; {DATE_RANGE}")]
 LangQuery = Annotated[Lang, Query(description="labels and number format: pt-BR (default) or en")]
+OpeningOnly = Annotated[
+    bool,
+    Query(
+        description="only the hours within the store's opening hours (an hour that overlaps them counts whole); "
+        "the same as all hours for a store that keeps none"
+    ),
+]
+ExportByQuery = Annotated[ExportBy, Query(description="one row per hour (default), per day, or per camera zone")]
 Responses = dict[int | str, dict[str, Any]]
 NOT_FOUND: Responses = {404: {"description": "unknown store, or a camera that is not the store's"}}
 BAD_RANGE: Responses = {422: {"description": "since after until, a range over 400 days, or a malformed value"}}
@@ -121,27 +129,44 @@ def now(session: SessionDep, runtime: RuntimeDep, response: Response, store_id: 
 
 @router.get("/today", response_model=TodayOut, responses=NOT_FOUND)
 def today_overview(session: SessionDep, response: Response, store_id: StoreId, camera_id: CameraId = None) -> TodayOut:
-    """The store's local today so far, beside the same weekday last week (whole day, and up to the same time)."""
+    """The store's local today so far, beside the same weekday last week (whole day, and up to the same time); the
+    figures cover opening hours, each day's `outside_opening_hours` the rest (the hourly chart covers all hours)."""
     response.headers.update(NO_STORE)
     return TodayOut.of(today.today(session, store_id, camera_id=camera_id))
 
 
 @router.get("/hourly", response_model=HourlySeriesOut, responses={**NOT_FOUND, **BAD_RANGE})
 def hourly(
-    session: SessionDep, store_id: StoreId, since: Since, until: Until, camera_id: CameraId = None
+    session: SessionDep,
+    store_id: StoreId,
+    since: Since,
+    until: Until,
+    camera_id: CameraId = None,
+    opening_hours_only: OpeningOnly = False,
 ) -> HourlySeriesOut:
     """Every hour of the local days since..until (23 or 25 on DST days), hours without data as zeros."""
     with _report_errors():
-        return HourlySeriesOut.of(series.hourly_series(session, store_id, since, until, camera_id=camera_id))
+        result = series.hourly_series(
+            session, store_id, since, until, camera_id=camera_id, opening_only=opening_hours_only
+        )
+    return HourlySeriesOut.of(result)
 
 
 @router.get("/daily", response_model=DailySeriesOut, responses={**NOT_FOUND, **BAD_RANGE})
 def daily(
-    session: SessionDep, store_id: StoreId, since: Since, until: Until, camera_id: CameraId = None
+    session: SessionDep,
+    store_id: StoreId,
+    since: Since,
+    until: Until,
+    camera_id: CameraId = None,
+    opening_hours_only: OpeningOnly = False,
 ) -> DailySeriesOut:
     """Every local day since..until, days without data as zeros."""
     with _report_errors():
-        return DailySeriesOut.of(series.daily_series(session, store_id, since, until, camera_id=camera_id))
+        result = series.daily_series(
+            session, store_id, since, until, camera_id=camera_id, opening_only=opening_hours_only
+        )
+    return DailySeriesOut.of(result)
 
 
 @router.get("/zones", response_model=ZoneDwellReportOut, responses={**NOT_FOUND, **BAD_RANGE})
@@ -164,7 +189,8 @@ def compare(
         Day | None, Query(description="first day of the period to compare with; default: the one just before")
     ] = None,
 ) -> ComparisonOut:
-    """since..until against a period of the same length: each figure with its change in percent."""
+    """since..until against a period of the same length: each figure with its change in percent, both periods over
+    the store's opening hours, with what was counted outside them apart."""
     with _report_errors():
         result = compare_service.compare(session, store_id, since, until, camera_id=camera_id, against=against)
     return ComparisonOut.of(result)
@@ -211,7 +237,7 @@ FILE_RESPONSES: Responses = {**NOT_FOUND, **BAD_RANGE}
 @router.get(
     "/export.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "the hourly series as CSV"}, **FILE_RESPONSES},
+    responses={200: {"content": {"text/csv": {}}, "description": "the figures as CSV"}, **FILE_RESPONSES},
 )
 def export_csv(
     session: SessionDep,
@@ -222,11 +248,15 @@ def export_csv(
     until: Until,
     camera_id: CameraId = None,
     lang: LangQuery = DEFAULT_LANG,
+    by: ExportByQuery = "hour",
+    opening_hours_only: OpeningOnly = False,
 ) -> Response:
-    """The hourly series as CSV, UTF-8 with BOM: in pt-BR `;`-separated with decimal commas (what Excel set to
-    Brazilian Portuguese opens directly), in en `,`-separated with decimal points."""
+    """The figures by hour, day or zone as CSV, UTF-8 with BOM: in pt-BR `;`-separated with decimal commas (what
+    Excel set to Brazilian Portuguese opens directly), in en `,`-separated with decimal points."""
     with _report_errors():
-        export = exports.export_hourly_csv(session, store_id, since, until, camera_id=camera_id, lang=lang)
+        export = exports.export_csv(
+            session, store_id, since, until, camera_id=camera_id, lang=lang, by=by, opening_only=opening_hours_only
+        )
     _audited(database, caller, store_id, export)
     return _download(export)
 
@@ -234,7 +264,10 @@ def export_csv(
 @router.get(
     "/export.xlsx",
     response_class=Response,
-    responses={200: {"content": {exports.XLSX_CONTENT_TYPE: {}}, "description": "the hourly series"}, **FILE_RESPONSES},
+    responses={
+        200: {"content": {exports.XLSX_CONTENT_TYPE: {}}, "description": "the figures as a workbook"},
+        **FILE_RESPONSES,
+    },
 )
 def export_xlsx(
     session: SessionDep,
@@ -245,10 +278,14 @@ def export_xlsx(
     until: Until,
     camera_id: CameraId = None,
     lang: LangQuery = DEFAULT_LANG,
+    by: ExportByQuery = "hour",
+    opening_hours_only: OpeningOnly = False,
 ) -> Response:
-    """The hourly series as an Excel workbook (an hourly sheet with real dates and numbers, and a summary)."""
+    """The figures by hour, day or zone as an Excel workbook (real dates and numbers), opening on its summary."""
     with _report_errors():
-        export = exports.export_hourly_xlsx(session, store_id, since, until, camera_id=camera_id, lang=lang)
+        export = exports.export_xlsx(
+            session, store_id, since, until, camera_id=camera_id, lang=lang, by=by, opening_only=opening_hours_only
+        )
     _audited(database, caller, store_id, export)
     return _download(export)
 
@@ -256,7 +293,10 @@ def export_xlsx(
 @router.get(
     "/report.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "the daily report"}, **NOT_FOUND},
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the report of a day or a range"},
+        **FILE_RESPONSES,
+    },
 )
 def report_pdf(
     session: SessionDep,
@@ -266,9 +306,14 @@ def report_pdf(
     day: Annotated[Day | None, Query(description=f"the local day; default today (up to now); {DATE_RANGE}")] = None,
     camera_id: CameraId = None,
     lang: LangQuery = DEFAULT_LANG,
+    since: Annotated[Day | None, Query(description=f"with until: the first local day of a range; {DATE_RANGE}")] = None,
+    until: Annotated[Day | None, Query(description=f"with since: the last local day of a range; {DATE_RANGE}")] = None,
 ) -> Response:
-    """The daily report: the day's figures against the same weekday last week, entries per hour, zone dwell."""
+    """The report of a day (its figures against the same weekday last week, entries per hour) or of a range
+    since..until such as a week or a month (against the days just before it, entries per day), with zone dwell;
+    figures over opening hours, with what was counted outside them apart."""
+    first = since if since is not None else day
     with _report_errors():
-        export = pdf.daily_report_pdf(session, store_id, day, camera_id=camera_id, lang=lang)
+        export = pdf.daily_report_pdf(session, store_id, first, camera_id=camera_id, lang=lang, until=until)
     _audited(database, caller, store_id, export)
     return _download(export)

@@ -142,6 +142,10 @@ class DayFiguresOut(BaseModel):
     peak_hour_entries: int
     peak_occupancy: int
     hours: list[HourOut] = Field(description="the whole day, hour by hour, for the chart")
+    outside_opening_hours: CountsOut = Field(
+        description="counted outside the store's opening hours (staff arriving, cleaning), apart from the figures "
+        "above; zeros when the store keeps no opening hours"
+    )
 
     @classmethod
     def of(cls, figures: DayFigures) -> DayFiguresOut:
@@ -159,6 +163,7 @@ class DayFiguresOut(BaseModel):
             peak_hour_entries=figures.peak_hour_entries,
             peak_occupancy=figures.peak_occupancy,
             hours=[HourOut.of_point(hour) for hour in figures.hours],
+            outside_opening_hours=CountsOut.of(figures.outside),
         )
 
 
@@ -200,7 +205,8 @@ class TodayOut(BaseModel):
 class PeriodOut(BaseModel):
     since: date
     until: date
-    totals: CountsOut
+    totals: CountsOut = Field(description="within the store's opening hours (all hours when it keeps none)")
+    outside_opening_hours: CountsOut = Field(description="counted outside opening hours, apart from the totals")
 
 
 class ComparisonOut(BaseModel):
@@ -217,11 +223,13 @@ class ComparisonOut(BaseModel):
                 since=comparison.current.since,
                 until=comparison.current.until,
                 totals=CountsOut.of(comparison.current_totals),
+                outside_opening_hours=CountsOut.of(comparison.current_outside),
             ),
             previous=PeriodOut(
                 since=comparison.previous.since,
                 until=comparison.previous.until,
                 totals=CountsOut.of(comparison.previous_totals),
+                outside_opening_hours=CountsOut.of(comparison.previous_outside),
             ),
             figures=[FigureChangeOut.of(change) for change in comparison.figures],
         )

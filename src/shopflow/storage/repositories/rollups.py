@@ -3,7 +3,7 @@ totals. Store-wide reads use the per-store rows (one per hour), per-camera reads
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -204,11 +204,13 @@ class RollupRepository:
         *,
         timezone: str | None = None,
         camera_id: int | None = None,
+        keep_hour: Callable[[datetime], bool] | None = None,
     ) -> list[DailyTotals]:
         """Totals per local calendar day of the store, first_day to last_day inclusive, days without data as zeros.
 
         Days are built in Python from the hourly rows (same on every dialect): an hour belongs to the local day
-        its start falls in. `timezone` defaults to the store's own.
+        its start falls in. `timezone` defaults to the store's own. `keep_hour`, given an hour's local start, says
+        whether it counts (reports leave out the hours outside opening hours this way, still one read of the rows).
         """
         if last_day < first_day:
             raise ValueError(f"last_day {last_day} is before first_day {first_day}")
@@ -227,8 +229,9 @@ class RollupRepository:
             day += timedelta(days=1)
         # Hours that start before local midnight (zones with half-hour offsets) are dropped by the day check.
         for hour, counts in self._by_hour(store_id, hour_start(start), end, camera_id).items():
-            local_day = hour.astimezone(zone).date()
-            if local_day in days:
+            local_start = hour.astimezone(zone)
+            local_day = local_start.date()
+            if local_day in days and (keep_hour is None or keep_hour(local_start)):
                 days[local_day] = days[local_day].combine(counts, peak="max")
         return [DailyTotals(day=day, counts=counts, camera_id=camera_id) for day, counts in days.items()]
 

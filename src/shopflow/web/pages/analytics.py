@@ -174,7 +174,7 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
             "text-lg font-semibold"
         )
         # A previous period with nothing recorded is missing, not a period of zeros.
-        before_recorded = recorded(view.comparison.previous_totals)
+        before_recorded = recorded(view.comparison.previous_totals) or recorded(view.comparison.previous_outside)
         rows = [
             {
                 "figure": _figure_label(change.name, rule),
@@ -191,6 +191,10 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
             {"name": "change", "label": t("change"), "field": "change"},
         ]
         ui.table(columns=columns, rows=rows, row_key="figure").props("flat dense").classes("w-full")
+        if store.opening_hours:  # crossings outside opening hours (staff, cleaning) are shown apart
+            outside = view.comparison.current_outside
+            text = t("outside_hours_period", entries=fmt_number(outside.entries), exits=fmt_number(outside.exits))
+            ui.label(text).classes("text-sm text-slate-700").mark("outside-hours")
     with ui.card().classes("w-full").mark("zone-dwell"):
         ui.label(t("zone_dwell")).classes("text-lg font-semibold")
         if not view.zones.zones:
@@ -229,16 +233,42 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
     with ui.card().classes("w-full").mark("exports"):
         ui.label(t("exports")).classes("text-lg font-semibold")
         common = {"store_id": store.id, "camera_id": camera_id, "lang": lang}
+        dates = {"since": view.since, "until": view.until}
+        with ui.row().classes("gap-3 flex-wrap items-center"):
+            by = ui.select(
+                {"hour": t("export_by_hour"), "day": t("export_by_day"), "zone": t("export_by_zone")},
+                value="hour",
+                label=t("export_by"),
+            )
+            by.props("outlined dense").classes("w-40").mark("export-by")
+            opening = ui.checkbox(t("export_opening_only"), value=False).mark("export-opening-only")
+            opening.set_visibility(bool(store.opening_hours))  # without opening hours every hour is open
+        links: dict[str, ui.link] = {}
         with ui.row().classes("gap-3 flex-wrap"):
-            for key, path, params in (
-                ("export_csv", "export.csv", {"since": view.since, "until": view.until}),
-                ("export_xlsx", "export.xlsx", {"since": view.since, "until": view.until}),
-                ("export_pdf", "report.pdf", {"day": view.until}),
+            for key, path in (
+                ("export_csv", "export.csv"),
+                ("export_xlsx", "export.xlsx"),
+                ("export_pdf", "report.pdf"),
             ):
-                url = api_url(path, **common, **params)
-                link = ui.link(t(key), url).props("download").mark(key)
+                link = ui.link(t(key), api_url(path, **common, **dates)).props("download").mark(key)
                 link.classes("px-4 py-2 rounded bg-blue-700 text-white no-underline font-medium")
-        ui.label(t("pdf_note", day=fmt_date(view.until))).classes("text-sm text-slate-700")
+                links[key] = link
+
+        def spreadsheet_links() -> None:
+            """The spreadsheets' rows (by hour, day or zone) and hours follow the choices above."""
+            choices = {
+                "by": None if by.value == "hour" else by.value,
+                "opening_hours_only": "true" if opening.value else None,
+            }
+            for key, path in (("export_csv", "export.csv"), ("export_xlsx", "export.xlsx")):
+                links[key].props["href"] = api_url(path, **common, **dates, **choices)
+                links[key].update()
+
+        by.on_value_change(spreadsheet_links)
+        opening.on_value_change(spreadsheet_links)
+        ui.label(t("pdf_note", since=fmt_date(view.since), until=fmt_date(view.until))).classes(
+            "text-sm text-slate-700"
+        )
 
 
 def add_page() -> None:

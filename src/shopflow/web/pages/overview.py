@@ -174,6 +174,9 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
         employees = Card(t("employees_present"), "employees-now")
         groups = Card(t("groups_today"), "groups-today")
         dwell = Card(t("average_dwell_today"), "dwell-today")
+    # Crossings outside opening hours (staff arriving, cleaning) are kept out of today's figures and said here.
+    outside = ui.label("").classes("text-sm text-slate-700").mark("outside-hours")
+    outside.set_visibility(bool(store.opening_hours))
     with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
         with ui.card().classes("flex-[2] min-w-[20rem]"):
             ui.label(t("hourly_flow_title")).classes("text-lg font-semibold")
@@ -241,6 +244,9 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
             potential.set(fmt_number(day.potential_customers), _change_note(overview, "potential_customers"))
             groups.set(fmt_number(day.groups), _change_note(overview, "groups"))
             dwell.set(fmt_duration(day.average_dwell_seconds), _change_note(overview, "average_dwell_seconds"))
+            outside.set_text(
+                t("outside_hours_today", entries=fmt_number(day.outside.entries), exits=fmt_number(day.outside.exits))
+            )
             options = _chart_options(overview)
             chart.options["xAxis"] = options["xAxis"]
             chart.options["series"] = options["series"]

@@ -307,7 +307,7 @@ async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:
         .classes("w-56")
         .mark("retention-days")
     )
-    ui.label(t("retention_help")).classes("text-sm text-slate-700")
+    ui.label(t("retention_help")).classes("text-sm text-slate-700 max-w-2xl").mark("retention-help")
     faces = ui.switch(t("face_recognition"), value=privacy.face_recognition).mark("face-recognition")
     ui.label(t("face_recognition_help")).classes("text-sm text-slate-700")
     photos = ui.switch(t("keep_face_photos"), value=privacy.keep_face_photos).mark("keep-face-photos")

@@ -21,3 +21,9 @@ def check_plain_text(value: str) -> str:
             "control_characters",
         )
     return value
+
+
+def shown_plainly(value: str) -> str:
+    """`value` with each control character replaced by U+FFFD: for records that must keep whatever a stranger
+    typed (an e-mail tried at sign-in, in the audit log) where PostgreSQL refuses a NUL outright."""
+    return _NOT_PLAIN.sub("\ufffd", value)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from shopflow.domain.text import shown_plainly
 from shopflow.storage.models import AuditRow, StoreRow
 
 MAX_DETAIL = 2000
@@ -49,10 +50,11 @@ class AuditRepository:
             AuditRow(
                 organisation_id=organisation_id,
                 store_id=store_id,
-                actor=actor[:200] or "?",
+                # What a stranger typed (the e-mail of a failed sign-in) is kept, its control characters shown.
+                actor=shown_plainly(actor[:200]) or "?",
                 action=action[:50],
-                subject=subject[:100],
-                detail=detail[:MAX_DETAIL],
+                subject=shown_plainly(subject[:100]),
+                detail=shown_plainly(detail[:MAX_DETAIL]),
             )
         )
         self._session.flush()

@@ -320,7 +320,9 @@ class Accounts:
             user = self._user_for(session, caller, user_id, own_ok=False)
             users = UserRepository(session)
             if user.role is UserRole.OWNER and users.count_owners(user.organisation_id) <= 1:
-                raise ValueError("the organisation needs at least one active owner; make someone else owner first")
+                raise InputError(
+                    "the organisation needs at least one active owner; make someone else owner first", "last_owner"
+                )
             users.delete(user.id)
             self._audit(session, caller, "user_deleted", f"user {user.id}", user.email)
 

@@ -47,6 +47,20 @@ def create_user(
     return accounts_for(rt).create_user(caller, email, password, role, language=language, store_ids=store_ids)
 
 
+def change_user(
+    rt: ServerContext, caller: Caller, user_id: int, *, role: UserRole | None = None, active: bool | None = None
+) -> UserRecord:
+    return accounts_for(rt).update_user(caller, user_id, role=role, active=active)
+
+
+def reset_user_password(rt: ServerContext, caller: Caller, user_id: int, password: str) -> None:
+    accounts_for(rt).reset_password(caller, user_id, password)
+
+
+def remove_user(rt: ServerContext, caller: Caller, user_id: int) -> None:
+    accounts_for(rt).delete_user(caller, user_id)
+
+
 def list_api_keys(rt: ServerContext, caller: Caller, store_id: int) -> list[ApiKeyRecord]:
     return accounts_for(rt).list_api_keys(caller, store_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from datetime import timedelta
@@ -93,6 +94,50 @@ async def test_the_owner_creates_a_user_with_a_role(user: User, database: Databa
     assert found is not None
     assert found[0].role is UserRole.MANAGER
     assert verify_password("outra-senha-456", found[1])
+    # The picker starts again from the least access for the next user, never from the last choice (issue 10).
+    assert _element(user, "new-user-role").value == "viewer"  # type: ignore[attr-defined]
+
+
+async def test_the_owner_changes_a_role_resets_a_password_suspends_and_removes_a_user(
+    user: User, database: Database
+) -> None:
+    owner = add_user(database)
+    add_store(database)
+    staff = add_user(database, "caixa@loja.com.br", UserRole.VIEWER)
+    await sign_in(user)
+    await user.open("/settings")
+    user.find(marker="tab-users").click()
+    await user.should_see(marker=f"user-{staff.id}", retries=RETRIES)
+    # The owner's own row cannot demote or lock out its owner (the service also refuses the last owner).
+    assert _element(user, f"user-role-{owner.id}").enabled is False
+
+    _element(user, f"user-role-{staff.id}").set_value("manager")  # type: ignore[attr-defined]
+    await user.should_see("Usuário caixa@loja.com.br alterado", retries=RETRIES)
+    _element(user, f"user-active-{staff.id}").set_value(False)  # type: ignore[attr-defined]
+    for _ in range(RETRIES):  # the change is saved off the page's loop: wait for it, not for a fixed time
+        with database.session() as session:
+            changed = UserRepository(session).get(staff.id)
+        if not changed.active:
+            break
+        await asyncio.sleep(0.1)
+    assert (changed.role, changed.active) == (UserRole.MANAGER, False)
+
+    user.find(marker=f"user-reset-{staff.id}").click()
+    user.find(marker="reset-password").type("curta")
+    user.find(marker="save-reset").click()
+    await user.should_see("Escolha uma senha mais longa", retries=RETRIES)  # in Portuguese, from its code
+    _element(user, "reset-password").set_value("Tamarindo-Azul-Jaca-88")  # type: ignore[attr-defined]
+    user.find(marker="save-reset").click()
+    await user.should_see("Senha de caixa@loja.com.br redefinida.", retries=RETRIES)
+    with database.session() as session:
+        assert verify_password("Tamarindo-Azul-Jaca-88", UserRepository(session).password_hash(staff.id))
+
+    user.find(marker=f"user-remove-{staff.id}").click()
+    await user.should_see("Remover caixa@loja.com.br?", retries=RETRIES)
+    user.find(marker="confirm-remove").click()
+    await user.should_see("Usuário caixa@loja.com.br removido.", retries=RETRIES)
+    with database.session() as session:
+        assert UserRepository(session).find_by_email("caixa@loja.com.br") is None
 
 
 async def test_an_api_key_is_shown_once_kept_hashed_and_can_be_revoked(user: User, database: Database) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import available_timezones
 
@@ -15,11 +16,14 @@ from shopflow.storage.errors import StorageError
 from shopflow.storage.records import WEEKDAYS, Language, StoreRecord, UserRecord, UserRole
 from shopflow.web.account import account_tab
 from shopflow.web.admin import (
+    change_user,
     create_api_key,
     create_user,
     get_privacy,
     list_api_keys,
     list_users,
+    remove_user,
+    reset_user_password,
     revoke_api_key,
     save_privacy,
     save_store,
@@ -114,17 +118,9 @@ async def _users_tab(user: UserRecord, store: StoreRecord) -> None:
     async def show() -> None:
         users = await asyncio.to_thread(list_users, runtime(), require_caller())
         listing.clear()
-        with listing:
-            columns = [
-                {"name": "email", "label": t("email"), "field": "email", "align": "left"},
-                {"name": "role", "label": t("role"), "field": "role", "align": "left"},
-                {"name": "language", "label": t("language"), "field": "language", "align": "left"},
-            ]
-            rows = [
-                {"id": u.id, "email": u.email, "role": t(f"role_{u.role.value}"), "language": u.language.value}
-                for u in users
-            ]
-            ui.table(columns=columns, rows=rows, row_key="id").props("flat dense").classes("w-full").mark("users")
+        with listing, ui.column().classes("w-full gap-2").mark("users"):
+            for someone in users:
+                _user_row(someone, user, show)
 
     await show()
     ui.label(t("new_user")).classes("text-lg font-semibold mt-2")
@@ -166,9 +162,98 @@ async def _users_tab(user: UserRecord, store: StoreRecord) -> None:
         ui.notify(t("user_created", email=email.value), type="positive")
         email.set_value("")
         password.set_value("")
+        role.set_value(UserRole.VIEWER.value)  # the next user starts from the least access, not the last choice
         await show()
 
     ui.button(t("create_user"), icon="person_add", on_click=add).props("no-caps").mark("create-user")
+
+
+def _user_row(someone: UserRecord, me: UserRecord, reload: Callable[[], Awaitable[None]]) -> None:
+    """One user: their role and whether they may sign in, changed in place; a new password; removal (asked first).
+    The service refuses what would leave the organisation without an active owner, and says so."""
+    yourself = someone.id == me.id
+    with ui.row().classes("w-full items-center gap-3 flex-wrap border-b py-1").mark(f"user-{someone.id}"):
+        ui.label(someone.email).classes("min-w-[16rem] font-medium")
+        if not someone.active:
+            ui.badge(t("user_inactive"), color="grey-7")
+
+        async def change(**changes: Any) -> None:
+            try:
+                await asyncio.to_thread(change_user, runtime(), require_caller(), someone.id, **changes)
+            except (StorageError, ValueError, AccessDeniedError) as error:
+                failure(t("save"), error)
+                await reload()  # back to what is stored
+                return
+            ui.notify(t("user_changed", email=someone.email), type="positive")
+
+        role = (
+            ui.select({r.value: t(f"role_{r.value}") for r in ROLES}, value=someone.role.value, label=t("role"))
+            .props("outlined dense")
+            .classes("w-40")
+            .mark(f"user-role-{someone.id}")
+        )
+        role.on_value_change(lambda e: change(role=UserRole(str(e.value))) if e.value != someone.role.value else None)
+        active = ui.switch(t("user_may_sign_in"), value=someone.active).mark(f"user-active-{someone.id}")
+        active.on_value_change(lambda e: change(active=bool(e.value)) if e.value != someone.active else None)
+        role.set_enabled(not yourself)
+        active.set_enabled(not yourself)
+        if not yourself:
+            ui.button(t("reset_password"), icon="password", on_click=lambda: _reset_dialog(someone)).props(
+                "flat no-caps"
+            ).mark(f"user-reset-{someone.id}")
+            ui.button(t("remove_user"), icon="person_remove", on_click=lambda: _remove_dialog(someone, reload)).props(
+                "flat no-caps color=negative"
+            ).mark(f"user-remove-{someone.id}")
+
+
+def _reset_dialog(someone: UserRecord) -> None:
+    with ui.dialog() as dialog, ui.card().classes("gap-3").mark("reset-dialog"):
+        ui.label(t("reset_password_for", email=someone.email)).classes("text-lg font-semibold")
+        ui.label(t("reset_password_what")).classes("text-sm text-slate-700")
+        new = (
+            ui.input(t("new_password"), password=True, password_toggle_button=True)
+            .props("outlined dense")
+            .mark("reset-password")
+        )
+
+        async def save() -> None:
+            try:
+                await asyncio.to_thread(
+                    reset_user_password, runtime(), require_caller(), someone.id, str(new.value or "")
+                )
+            except (PasswordError, StorageError, ValueError, AccessDeniedError) as error:
+                failure(t("reset_password"), error)
+                return
+            dialog.close()
+            ui.notify(t("password_reset_done", email=someone.email), type="positive")
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps")
+            ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-reset")
+    dialog.open()
+
+
+def _remove_dialog(someone: UserRecord, reload: Callable[[], Awaitable[None]]) -> None:
+    with ui.dialog() as dialog, ui.card().classes("gap-3").mark("remove-dialog"):
+        ui.label(t("remove_user_question", email=someone.email)).classes("text-lg font-semibold")
+        ui.label(t("remove_user_what")).classes("text-sm text-slate-700")
+
+        async def confirm() -> None:
+            dialog.close()
+            try:
+                await asyncio.to_thread(remove_user, runtime(), require_caller(), someone.id)
+            except (StorageError, ValueError, AccessDeniedError) as error:
+                failure(t("remove_user"), error)
+                return
+            ui.notify(t("user_removed", email=someone.email), type="positive")
+            await reload()
+
+        with ui.row().classes("w-full justify-end"):
+            ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps")
+            ui.button(t("remove_user"), icon="person_remove", on_click=confirm).props("no-caps color=negative").mark(
+                "confirm-remove"
+            )
+    dialog.open()
 
 
 async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:

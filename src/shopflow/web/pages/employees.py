@@ -20,7 +20,7 @@ from shopflow.web.auth import can_handle_staff, require_caller
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
-from shopflow.web.layout import banner, error_toast, page_title
+from shopflow.web.layout import banner, error_toast, named_dialog, page_title
 from shopflow.web.pages.cameras import failure
 
 # The longest each field may be, as the registry keeps them: the form cannot send more.
@@ -136,7 +136,10 @@ class EmployeeCard:
         ui.notify(t("employee_activated") if active else t("employee_deactivated"), type="positive")
 
     def _consent_dialog(self) -> None:
-        with ui.dialog() as dialog, ui.card().classes("gap-3 min-w-[22rem]").mark("consent-dialog"):
+        with (
+            named_dialog(t("record_consent")) as dialog,
+            ui.card().classes("gap-3 min-w-[22rem]").mark("consent-dialog"),
+        ):
             ui.label(t("record_consent")).classes("text-lg font-semibold")
             method = (
                 ui.select(
@@ -208,7 +211,10 @@ class EmployeeCard:
 
     def _erase_dialog(self) -> None:
         name = self.profile.name
-        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("erase-dialog"):
+        with (
+            named_dialog(t("erase_question", name=name)) as dialog,
+            ui.card().classes("gap-3 max-w-xl").mark("erase-dialog"),
+        ):
             ui.label(t("erase_question", name=name)).classes("text-lg font-semibold")
             ui.label(t("erase_what")).classes("text-slate-700")
 

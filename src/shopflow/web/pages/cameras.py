@@ -259,6 +259,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.button(t("cancel"), on_click=lambda: ui.navigate.to("/cameras")).props("flat no-caps")
         ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-camera")
     if camera is not None:
+        # After the page is in the browser: opening a camera can take longer than NiceGUI's 3 s to build a page,
+        # which would give a busy server's owner an error page instead of the editor.
+        await ui.context.client.connected()
         await test()
 
 

@@ -196,7 +196,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                     placeholder="rtsp://usuario:senha@192.168.1.20:554/stream1",
                 )
                 .props("outlined")
-                .classes("flex-1 min-w-[20rem]")
+                .classes("flex-1 min-w-[min(20rem,100%)]")  # never wider than its card (a phone)
                 .mark("camera-source")
             )
             test_button = (

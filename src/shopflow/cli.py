@@ -26,6 +26,7 @@ from rich.table import Table
 from shopflow import __version__
 from shopflow.analysis.report import AnalysisReport
 from shopflow.cli_employees import employee_commands
+from shopflow.cli_staff import staff_commands
 from shopflow.config.files import PRIVATE_UMASK
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
@@ -350,6 +351,7 @@ def _open_database() -> Database:
 
 
 app.add_typer(employee_commands(_open_database), name="employee")
+app.add_typer(staff_commands(_open_database), name="staff")
 
 
 @db_app.command("upgrade")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import cv2
@@ -10,7 +11,7 @@ import numpy as np
 from shopflow.domain.geometry import CountingLine, Zone
 from shopflow.domain.people import Detections
 from shopflow.pipeline.engine import CameraEngine
-from shopflow.pipeline.live_hub import LineTally, LiveHub
+from shopflow.pipeline.live_hub import LineTally, LiveHub, RawFrame
 from shopflow.pipeline.sources import Frame
 from shopflow.vision.detector import Image
 
@@ -108,3 +109,24 @@ def test_forgetting_a_camera_frees_what_it_held() -> None:
     assert hub.camera_ids() == [7]
     hub.forget(7)
     assert (hub.camera_ids(), hub.counts(7), hub.picture(7)) == ([], None, None)
+
+
+def test_a_raw_frame_is_copied_only_for_a_reader_waiting_for_one_and_then_dropped() -> None:
+    feed = Feed()
+    hub, run = feed.hub, feed.run
+    run(0.5)
+    assert hub._raw == {}  # nobody asked: no frame was copied
+    assert hub.raw_frame(7, timeout=0.01) is None  # no frame came while it waited
+    got: list[RawFrame | None] = []
+    reader = threading.Thread(target=lambda: got.append(hub.raw_frame(7, timeout=5.0)))
+    reader.start()
+    while not hub._raw_waiters:  # the reader is waiting
+        threading.Event().wait(0.001)
+    run(STEP)
+    reader.join()
+    [frame] = got
+    assert frame is not None and frame.camera_id == 7
+    # The frame exactly as the camera sent it: the value the feed filled it with, no boxes or lines drawn on it.
+    assert frame.image.shape == (HEIGHT, WIDTH, 3) and (frame.image == feed.index - 1).all()
+    assert frame.at == T0 + timedelta(seconds=(feed.index - 1) * STEP)
+    assert (hub._raw, hub._raw_waiters, hub.encoded) == ({}, {}, 0)  # dropped once read; nothing was encoded

@@ -4,6 +4,10 @@ The hub is the supervisor's `on_frame` listener. Counts are refreshed on every a
 additions). Pictures cost a drawing and a JPEG encoding, so they are only made while somebody looks: a stream
 is open (`watch`) or a snapshot was asked for in the last few seconds (`want_picture`), and then at most
 `max_fps` times a second. Memory is bounded: one picture and one set of counts per camera.
+
+A clean frame (as the camera sent it, no drawings), for taking a uniform's colours from a person on it, is copied
+only while a reader waits for one (`raw_frame`) and dropped when the last reader has it: never encoded, never
+written anywhere.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import cv2
+import numpy as np
 
 from shopflow.domain.people import PersonKind
 from shopflow.pipeline.annotate import draw
 from shopflow.pipeline.engine import CameraEngine, FrameResult
+from shopflow.vision.detector import Image
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +67,16 @@ class LivePicture:
     height: int
 
 
+@dataclass(frozen=True, slots=True)
+class RawFrame:
+    """A camera's frame exactly as it came (BGR, no boxes or lines drawn): for the reader who asked, nobody else."""
+
+    camera_id: int
+    seq: int  # grows with every raw frame of this camera
+    image: Image
+    at: datetime  # wall time of the frame
+
+
 @dataclass(slots=True)
 class _Camera:
     counts: LiveCounts | None = None
@@ -92,6 +108,9 @@ class LiveHub:
         self._clock = clock
         self._cameras: dict[int, _Camera] = {}
         self._cond = threading.Condition()
+        # Raw frames: how many readers wait per camera, and the frame they get (dropped when none waits).
+        self._raw_waiters: dict[int, int] = {}
+        self._raw: dict[int, RawFrame] = {}
         self.encoded = 0  # pictures made so far, for tests and diagnostics
 
     # --- producer: the camera workers -----------------------------------------------------------------------
@@ -99,6 +118,7 @@ class LiveHub:
     def on_frame(self, camera_id: int, result: FrameResult, engine: CameraEngine) -> None:
         counts = _counts(camera_id, result, engine)
         now = self._clock()
+        self._keep_raw(camera_id, result)
         with self._cond:
             camera = self._cameras.setdefault(camera_id, _Camera())
             camera.counts = counts
@@ -211,6 +231,49 @@ class LiveHub:
     def camera_ids(self) -> list[int]:
         with self._cond:
             return sorted(self._cameras)
+
+    # --- raw frames, only while asked for -------------------------------------------------------------------
+
+    def _keep_raw(self, camera_id: int, result: FrameResult) -> None:
+        # Read without the lock (a dict look-up is atomic): every frame passes here, a reader is rare, and one who
+        # registers just now gets the next frame.
+        if camera_id not in self._raw_waiters:
+            return
+        with self._cond:
+            if not self._raw_waiters.get(camera_id):
+                return  # nobody asked: no copy, the common case costs one dictionary look-up
+            previous = self._raw.get(camera_id)
+        # The copy is made outside the lock; the source may reuse its buffer for the next frame.
+        image = np.array(result.frame.image, dtype=np.uint8, copy=True)
+        with self._cond:
+            if not self._raw_waiters.get(camera_id):
+                return
+            seq = 1 if previous is None else previous.seq + 1
+            self._raw[camera_id] = RawFrame(camera_id, seq, image, result.frame.captured_at)
+            self._cond.notify_all()
+
+    def raw_frame(self, camera_id: int, timeout: float) -> RawFrame | None:
+        """The camera's next frame as it came, waiting up to `timeout` seconds (None: no frame came, e.g. the
+        camera is not running); blocks the caller. The hub forgets the frame once no reader waits for one."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            self._raw_waiters[camera_id] = self._raw_waiters.get(camera_id, 0) + 1
+            before = self._raw.get(camera_id)
+            seen = 0 if before is None else before.seq
+            try:
+                while True:
+                    frame = self._raw.get(camera_id)
+                    if frame is not None and frame.seq > seen:
+                        return frame
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return None
+                    self._cond.wait(remaining)
+            finally:
+                self._raw_waiters[camera_id] -= 1
+                if not self._raw_waiters[camera_id]:
+                    del self._raw_waiters[camera_id]
+                    self._raw.pop(camera_id, None)
 
 
 def _counts(camera_id: int, result: FrameResult, engine: CameraEngine) -> LiveCounts:

@@ -65,6 +65,16 @@ def _check_geometry(lines: Sequence[LineConfig] | None, zones: Sequence[ZoneConf
         raise CameraInputError.of(error) from None
 
 
+def check_staff_rules(zones: Sequence[ZoneConfig], after_minutes: float | None) -> None:
+    """How many staff zones, their names and the long-stay minutes (a door may ask before it saves anything)."""
+    try:
+        check_geometry_counts(0, len(zones))
+        check_unique_names("staff zone", [zone.name for zone in zones])
+        check_staff_after(after_minutes)
+    except (GeometryError, ValueError) as error:
+        raise CameraInputError.of(error) from None
+
+
 @dataclass(frozen=True, slots=True)
 class NewCamera:
     store_id: int
@@ -196,12 +206,7 @@ class CameraService:
     def set_staff_rules(self, camera_id: int, zones: Sequence[ZoneConfig], after_minutes: float | None) -> CameraRecord:
         """Replace the camera's staff-only zones and long-stay rule (None: off). The worker restarts with them."""
         self.get(camera_id, Permission.MANAGE)
-        try:
-            check_geometry_counts(0, len(zones))
-            check_unique_names("staff zone", [zone.name for zone in zones])
-            check_staff_after(after_minutes)
-        except (GeometryError, ValueError) as error:
-            raise CameraInputError.of(error) from None
+        check_staff_rules(zones, after_minutes)
         with self._database.session() as session:
             require_camera(session, self._caller, camera_id, Permission.MANAGE)
             record = CameraRepository(session).set_staff_rules(camera_id, zones, after_minutes)

@@ -10,6 +10,7 @@ transaction, so a slow photo never holds the database's write lock (SQLite).
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from enum import StrEnum
 from functools import cache
@@ -21,8 +22,14 @@ from shopflow.domain.problems import InputError
 from shopflow.services.access import Caller, Permission, require_store
 from shopflow.storage.db import Database
 from shopflow.storage.errors import ConsentRequiredError, NotFoundError
-from shopflow.storage.repositories import AuditRepository
-from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile, StaffRegistry
+from shopflow.storage.repositories import AuditRepository, PrivacyRepository
+from shopflow.storage.repositories.staff_registry import (
+    MAX_FACES,
+    ConsentMethod,
+    EmployeeProfile,
+    EnrolledFace,
+    StaffRegistry,
+)
 from shopflow.vision.faces import DlibFaceEmbedder, Embedding, FaceEmbedder, FaceError, PhotoRules
 from shopflow.vision.faces import enrolment_embedding as embed_photo
 
@@ -158,14 +165,19 @@ class StaffService:
             )
         if profile.faces + len(photos) > MAX_FACES:
             raise EnrolmentRefusedError(EnrolmentRefusal.FULL, _full_message(profile, len(photos)))
-        embedder, embeddings = _embed(photos)
+        embedder, embedded = _embed(photos)
         with self._database.session() as session:
             self._employee(session, employee_id)
+            keep = PrivacyRepository(session).get(profile.store_id).keep_face_photos
             registry = StaffRegistry(session)
             try:
-                for embedding in embeddings:
+                for embedding, photo in embedded:
                     profile = registry.add_face(
-                        employee_id, embedding.tobytes(), embedder.name, actor=self._actor(on_behalf_of)
+                        employee_id,
+                        embedding.tobytes(),
+                        embedder.name,
+                        actor=self._actor(on_behalf_of),
+                        photo=photo if keep else None,
                     )
             # Consent withdrawn or photos added meanwhile: the same answers as when checked above.
             except ConsentRequiredError as error:
@@ -173,6 +185,26 @@ class StaffService:
             except ValueError as error:  # already MAX_FACES
                 raise EnrolmentRefusedError(EnrolmentRefusal.FULL, str(error)) from None
         return profile
+
+    def faces(self, employee_id: int) -> builtins.list[EnrolledFace]:
+        with self._database.read_session() as session:
+            self._employee(session, employee_id)
+            return StaffRegistry(session).faces(employee_id)
+
+    def photo(self, employee_id: int, face_id: int) -> bytes:
+        """A kept enrolment photo (an employee asking what was enrolled: LGPD art. 18); each look is audited."""
+        with self._database.read_session() as session:
+            profile = self._employee(session, employee_id)
+            data = StaffRegistry(session).photo(employee_id, face_id)
+        with self._database.session() as session:
+            AuditRepository(session).add(
+                actor=self._caller.label,
+                action="face_photo_read",
+                subject=f"employee {employee_id}",
+                detail=f"face {face_id}",
+                store_id=profile.store_id,
+            )
+        return data
 
     def erase(self, employee_id: int, *, on_behalf_of: str | None = None) -> EmployeeProfile:
         """LGPD erasure: the face embeddings deleted, the personal fields blanked, the row kept inactive (stored
@@ -205,16 +237,16 @@ def _full_message(profile: EmployeeProfile, adding: int) -> str:
     return f"employee {profile.code!r} has {profile.faces} photos; {adding} more would pass the limit of {MAX_FACES}"
 
 
-def _embed(photos: Sequence[Photo]) -> tuple[FaceEmbedder, list[Embedding]]:
-    """Each photo's face as an embedding; the photos themselves are not kept."""
+def _embed(photos: Sequence[Photo]) -> tuple[FaceEmbedder, list[tuple[Embedding, bytes]]]:
+    """Each photo's face as an embedding, with the photo (kept only if the store keeps enrolment photos)."""
     rules = PhotoRules()
     embedder = face_embedder()  # FaceError (unavailable) when face recognition is not installed
-    embeddings: list[Embedding] = []
+    embedded: list[tuple[Embedding, bytes]] = []
     for index, photo in enumerate(photos):
         # One byte over the limit is enough to tell the photo is too large, without reading all of it.
         data = photo if isinstance(photo, bytes) else photo.read(rules.max_bytes + 1)
         try:
-            embeddings.append(embed_photo(data, embedder, rules))
+            embedded.append((embed_photo(data, embedder, rules), data))
         except FaceError as error:
             raise PhotoRejectedError(index, error) from None
-    return embedder, embeddings
+    return embedder, embedded

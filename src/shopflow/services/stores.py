@@ -52,19 +52,31 @@ class StoreService:
             return PrivacyRepository(session).get(store_id)
 
     def save_privacy(
-        self, store_id: int, *, retention_days: int, face_recognition: bool, consent_text: str
+        self,
+        store_id: int,
+        *,
+        retention_days: int,
+        face_recognition: bool,
+        consent_text: str,
+        keep_face_photos: bool | None = None,
     ) -> PrivacySettings:
-        """Retention and face recognition are the owner's call (they decide what personal data is kept)."""
+        """Retention, face recognition and keeping enrolment photos are the owner's call (they decide what personal
+        data is kept); turning photos off deletes the ones kept."""
         with self._database.session() as session:
             require_store(session, self._caller, store_id, Permission.ADMIN)
             saved = PrivacyRepository(session).update(
-                store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
+                store_id,
+                retention_days=retention_days,
+                face_recognition=face_recognition,
+                consent_text=consent_text,
+                keep_face_photos=keep_face_photos,
             )
             AuditRepository(session).add(
                 actor=self._caller.label,
                 action="privacy_changed",
                 subject=f"store {store_id}",
-                detail=f"retention {retention_days} days, faces {'on' if face_recognition else 'off'}",
+                detail=f"retention {retention_days} days, faces {'on' if face_recognition else 'off'}, "
+                f"enrolment photos {'kept' if saved.keep_face_photos else 'not kept'}",
                 store_id=store_id,
             )
         return saved

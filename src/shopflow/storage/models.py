@@ -346,6 +346,9 @@ class EmployeeFaceRow(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), index=True)
     embedder: Mapped[str] = mapped_column(String(50))
     embedding: Mapped[bytes] = mapped_column(LargeBinary)
+    # The enrolment photo itself, only when the store keeps them (store_privacy.keep_face_photos); goes with the
+    # embedding on erasure, withdrawal or when the store stops keeping photos.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -434,6 +437,9 @@ class StorePrivacyRow(Base):
     retention_days: Mapped[int] = mapped_column(Integer)
     face_recognition: Mapped[bool] = mapped_column(Boolean)
     consent_text: Mapped[str] = mapped_column(Text)
+    # Keep employees' enrolment photos (to re-enrol when the face model changes, or show an employee what was
+    # enrolled); off: each photo is dropped once its embedding is made.
+    keep_face_photos: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The staff uniform (vision/uniform.Uniform.to_json), or None: no uniform rule.
     uniform: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -283,6 +283,7 @@ class PrivacySettings:
     consent_text: str = ""  # what employees agree to before their face is enrolled
     updated_at: datetime | None = None  # None: never changed, the defaults
     uniform: dict[str, Any] | None = None  # the staff uniform (vision/uniform.py's JSON), None: no uniform rule
+    keep_face_photos: bool = False  # employees' enrolment photos kept beside their embeddings
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,20 +44,27 @@ class Uniform:
 
     def __post_init__(self) -> None:
         if not self.name.strip():
-            raise UniformError("a uniform needs a name")
+            raise UniformError("a uniform needs a name", "uniform_name_missing")
         if self.upper is None and self.lower is None:
-            raise UniformError(f"uniform {self.name!r}: give the upper colour, the lower colour or both")
+            raise UniformError(
+                f"uniform {self.name!r}: give the upper colour, the lower colour or both", "uniform_no_colour"
+            )
         for part, colour in (("upper", self.upper), ("lower", self.lower)):
             if colour is not None and (len(colour) != 3 or not all(0 <= c <= 255 for c in colour)):
                 raise UniformError(
-                    f"uniform {self.name!r}: {part} must be three numbers 0..255 (R, G, B), got {colour}"
+                    f"uniform {self.name!r}: {part} must be three numbers 0..255 (R, G, B), got {colour}",
+                    "uniform_bad_colour",
                 )
         if not 0 < self.tolerance <= 100:
             raise UniformError(
-                f"uniform {self.name!r}: tolerance must be above 0 and at most 100, got {self.tolerance}"
+                f"uniform {self.name!r}: tolerance must be above 0 and at most 100, got {self.tolerance}",
+                "uniform_tolerance_range",
             )
         if not 0 < self.min_share <= 1:
-            raise UniformError(f"uniform {self.name!r}: min_share must be above 0 and at most 1, got {self.min_share}")
+            raise UniformError(
+                f"uniform {self.name!r}: min_share must be above 0 and at most 1, got {self.min_share}",
+                "uniform_share_range",
+            )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -154,14 +161,18 @@ def uniform_from_box(image: Image, box: tuple[float, float, float, float], name:
     x1, y1, x2, y2 = box
     height, width = image.shape[:2]
     if not (0 <= x1 < x2 <= width and 0 <= y1 < y2 <= height):
-        raise UniformError(f"the box {box} is not inside the {width}x{height} image")
+        raise UniformError(f"the box {box} is not inside the {width}x{height} image", "uniform_box_outside")
     if y2 - y1 < MIN_HEIGHT_PX:
-        raise UniformError(f"the box is {y2 - y1:.0f} px tall; draw it round a person at least {MIN_HEIGHT_PX} px tall")
+        raise UniformError(
+            f"the box is {y2 - y1:.0f} px tall; draw it round a person at least {MIN_HEIGHT_PX} px tall",
+            "uniform_box_short",
+            min=MIN_HEIGHT_PX,
+        )
     colours: list[Rgb] = []
     for part in (0, 1):
         pixels = _part_pixels(image, box, part)
         if pixels is None:
-            raise UniformError("the box is too narrow to read the clothing's colours")
+            raise UniformError("the box is too narrow to read the clothing's colours", "uniform_box_narrow")
         # The median in Lab is a colour someone would name (the mean of a striped shirt is a colour nobody wears).
         lab = np.median(_lab(pixels), axis=0).astype(np.float32).reshape(1, 1, 3)
         bgr = np.clip(cv2.cvtColor(lab, cv2.COLOR_LAB2BGR)[0, 0] * 255.0 + 0.5, 0, 255)

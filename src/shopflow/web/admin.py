@@ -65,10 +65,20 @@ def get_privacy(rt: ServerContext, caller: Caller, store_id: int) -> PrivacySett
 
 
 def save_privacy(
-    rt: ServerContext, caller: Caller, store_id: int, retention_days: int, face_recognition: bool, consent_text: str
+    rt: ServerContext,
+    caller: Caller,
+    store_id: int,
+    retention_days: int,
+    face_recognition: bool,
+    consent_text: str,
+    keep_face_photos: bool | None = None,
 ) -> PrivacySettings:
     return StoreService(rt.database, caller).save_privacy(
-        store_id, retention_days=retention_days, face_recognition=face_recognition, consent_text=consent_text
+        store_id,
+        retention_days=retention_days,
+        face_recognition=face_recognition,
+        consent_text=consent_text,
+        keep_face_photos=keep_face_photos,
     )
 
 

@@ -87,6 +87,11 @@ def can_handle_staff(user: UserRecord) -> bool:
     return Permission.STAFF in ROLE_PERMISSIONS[user.role]
 
 
+def can_see_attendance(user: UserRecord) -> bool:
+    """Whether the user's role may read when employees were on the floor (personal data, its own permission)."""
+    return Permission.ATTENDANCE in ROLE_PERMISSIONS[user.role]
+
+
 def sign_in(user: UserRecord, target: str | None) -> None:
     """Hand the browser a one-minute ticket it trades for a fresh session cookie (an HTTP answer is the only
     way to set an HttpOnly cookie), then go on to `target`."""

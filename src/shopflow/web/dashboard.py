@@ -24,8 +24,9 @@ from shopflow.config.settings import Settings
 from shopflow.services.context import ServerContext
 from shopflow.web.auth import AuthMiddleware, add_session_routes
 from shopflow.web.context import set_runtime_provider
+from shopflow.web.error_pages import install_error_pages
 from shopflow.web.layout import apply_theme
-from shopflow.web.pages import analytics, cameras, employees, login, overview, settings
+from shopflow.web.pages import analytics, attendance, cameras, employees, login, overview, settings
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +44,13 @@ def register_pages() -> None:
     # Before run_with: NiceGUI's request tracking must wrap it, or app.storage.user is not usable in it.
     nicegui_app.add_middleware(AuthMiddleware)
     apply_theme()
+    install_error_pages()
     add_session_routes()
     login.add_pages()
     overview.add_page()
     cameras.add_pages()
     employees.add_page()
+    attendance.add_page()
     analytics.add_page()
     settings.add_page()
 

@@ -1,4 +1,7 @@
-"""The line and zone editor drawn over a camera's test picture: clicks make lines and zones, fields name them."""
+"""The line and zone editor drawn over a camera's test picture: clicks make lines and zones, fields name them.
+
+The same editor, zones only and in its own colour, draws a camera's staff-only zones (`zones_only=True`); its
+markers then start with `mark_prefix`, so both editors can sit on one page."""
 
 from __future__ import annotations
 
@@ -43,39 +46,58 @@ class DraftZone:
 class GeometryEditor:
     """Lines and zones drawn with mouse clicks on a snapshot; points are kept as fractions of the picture."""
 
-    def __init__(self, lines: tuple[LineConfig, ...], zones: tuple[ZoneConfig, ...]) -> None:
+    def __init__(
+        self,
+        lines: tuple[LineConfig, ...],
+        zones: tuple[ZoneConfig, ...],
+        *,
+        zones_only: bool = False,
+        mark_prefix: str = "",
+        zone_colour: str = ZONE_COLOUR,
+        zone_name_key: str = "zone_default_name",
+        empty_key: str = "no_geometry",
+    ) -> None:
         self.lines = [DraftLine(line.name, line.a, line.b, line.inside) for line in lines]
         self.zones = [DraftZone(zone.name, list(zone.polygon)) for zone in zones]
         self.pending: list[tuple[float, float]] = []
         self.snapshot: Snapshot | None = None
-        self.mode = "line"
+        self.mode = "zone" if zones_only else "line"
+        self.prefix = mark_prefix
+        self.zone_colour = zone_colour
+        self.zone_name_key = zone_name_key
+        self.empty_key = empty_key
         with ui.column().classes("w-full gap-2") as self.area:
             with ui.row().classes("items-center gap-3 flex-wrap"):
-                ui.toggle(
-                    {"line": t("draw_line"), "zone": t("draw_zone")},
-                    value="line",
-                    on_change=lambda e: self._set_mode(str(e.value)),
-                ).props("no-caps").mark("draw-mode")
-                self.hint = ui.label(t("hint_line")).classes("text-sm text-slate-700").mark("draw-hint")
+                if not zones_only:
+                    ui.toggle(
+                        {"line": t("draw_line"), "zone": t("draw_zone")},
+                        value="line",
+                        on_change=lambda e: self._set_mode(str(e.value)),
+                    ).props("no-caps").mark(self._mark("draw-mode"))
+                hint = t("hint_zone") if zones_only else t("hint_line")
+                self.hint = ui.label(hint).classes("text-sm text-slate-700").mark(self._mark("draw-hint"))
                 self.finish = (
                     ui.button(t("finish_zone"), icon="check", on_click=self._finish_zone)
                     .props("no-caps")
-                    .mark("finish-zone")
+                    .mark(self._mark("finish-zone"))
                 )
                 ui.button(t("undo_point"), icon="undo", on_click=self._undo).props("flat no-caps")
             self.image = (
                 ui.interactive_image(events=["click"], on_mouse=self._click, cross=True)
                 .classes("w-full max-w-[960px] rounded border")
-                .props(f'alt="{t("snapshot_alt")}" data-testid="geometry-image"')
-                .mark("geometry-image")
+                .props(f'alt="{t("snapshot_alt")}" data-testid="{self._mark("geometry-image")}"')
+                .mark(self._mark("geometry-image"))
             )
-            self.items = ui.column().classes("w-full gap-2").mark("geometry-list")
+            self.items = ui.column().classes("w-full gap-2").mark(self._mark("geometry-list"))
         # The picture's alt text belongs on its <img>, which NiceGUI's interactive image draws without one (the
         # props above land on its wrapper): set once the element is in the page.
         ui.run_javascript(ALT_JS % (json.dumps(self.image.html_id), json.dumps(t("snapshot_alt"))))
         self.finish.set_visibility(False)
         self.area.set_visibility(False)
         self._render()
+
+    def _mark(self, name: str) -> str:
+        return self.prefix + name
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
@@ -114,7 +136,7 @@ class GeometryEditor:
         if len(self.pending) < 3:
             ui.notify(t("zone_needs_three"), type="warning")
             return
-        self.zones.append(DraftZone(self._free_name(t("zone_default_name")), self.pending))
+        self.zones.append(DraftZone(self._free_name(t(self.zone_name_key)), self.pending))
         self.pending = []
         self.finish.set_visibility(False)
         self._render()
@@ -143,11 +165,11 @@ class GeometryEditor:
         for zone in self.zones:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in map(self._px, zone.polygon))
             parts.append(
-                f'<polygon points="{points}" fill="{ZONE_COLOUR}" fill-opacity="0.25" stroke="{ZONE_COLOUR}" '
-                'stroke-width="3" />'
+                f'<polygon points="{points}" fill="{self.zone_colour}" fill-opacity="0.25" '
+                f'stroke="{self.zone_colour}" stroke-width="3" />'
             )
             x, y = self._px(zone.polygon[0])
-            parts.append(_text(x + 4, y + 16, zone.name, ZONE_COLOUR))
+            parts.append(_text(x + 4, y + 16, zone.name, self.zone_colour))
         for line in self.lines:
             (ax, ay), (bx, by) = self._px(line.a), self._px(line.b)
             # The positive side of A->B is where the cross product is positive: the normal (-dy, dx) on screen.
@@ -185,25 +207,25 @@ class GeometryEditor:
         self.items.clear()
         with self.items:
             if not self.lines and not self.zones:
-                ui.label(t("no_geometry")).classes("text-sm text-slate-700")
+                ui.label(t(self.empty_key)).classes("text-sm text-slate-700")
             for index, line in enumerate(self.lines):
-                with ui.row().classes("w-full items-center gap-2 flex-wrap").mark(f"line-{index}"):
+                with ui.row().classes("w-full items-center gap-2 flex-wrap").mark(self._mark(f"line-{index}")):
                     ui.icon("horizontal_rule").classes("text-yellow-600")
                     ui.input(t("line_name"), value=line.name, on_change=_setter(self, line, "name")).props(
                         "dense outlined"
-                    ).mark(f"line-name-{index}")
+                    ).mark(self._mark(f"line-name-{index}"))
                     ui.button(t("flip_inside"), icon="swap_vert", on_click=_flipper(self, line)).props(
                         "flat no-caps"
-                    ).mark(f"line-flip-{index}")
+                    ).mark(self._mark(f"line-flip-{index}"))
                     ui.button(icon="delete", on_click=_remover(self, self.lines, line)).props(
                         f'flat round color=negative aria-label="{t("remove")}"'
                     )
             for index, zone in enumerate(self.zones):
-                with ui.row().classes("w-full items-center gap-2 flex-wrap").mark(f"zone-{index}"):
+                with ui.row().classes("w-full items-center gap-2 flex-wrap").mark(self._mark(f"zone-{index}")):
                     ui.icon("pentagon").classes("text-sky-600")
                     ui.input(t("zone_name"), value=zone.name, on_change=_setter(self, zone, "name")).props(
                         "dense outlined"
-                    ).mark(f"zone-name-{index}")
+                    ).mark(self._mark(f"zone-name-{index}"))
                     ui.label(t("zone_points", n=len(zone.polygon))).classes("text-sm text-slate-700")
                     ui.button(icon="delete", on_click=_remover(self, self.zones, zone)).props(
                         f'flat round color=negative aria-label="{t("remove")}"'

@@ -35,6 +35,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "account": "Conta",
         "sign_out": "Sair",
         "navigation": "Navegação",
+        "page_not_found": "Esta página não existe.",
+        "page_not_found_help": "Confira o endereço ou volte à visão geral.",
+        "page_failed": "Esta página falhou.",
+        "page_failed_help": "O problema foi registrado no log do servidor. Tente de novo em instantes.",
+        "back_to_overview": "Voltar à visão geral",
         "no_store": "Nenhuma loja cadastrada ainda.",
         "not_allowed": "Você não tem permissão para fazer isto. Peça a um proprietário ou gerente.",
         "action_failed": "Não foi possível {action}. {message}",
@@ -287,6 +292,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Guardar eventos por (dias)",
         "retention_help": "Eventos mais antigos que isto podem ser apagados.",
         "face_recognition": "Reconhecimento facial de funcionários",
+        "keep_face_photos": "Guardar as fotos de cadastro dos funcionários",
+        "keep_face_photos_help": "Desligado, cada foto é descartada assim que vira os números que descrevem o rosto. "
+        "Ligado, as fotos ficam guardadas para recadastrar os rostos se o modelo mudar ou mostrar ao funcionário o que "
+        "foi cadastrado; saem com a exclusão do funcionário ou a retirada do consentimento, e todas são apagadas ao "
+        "desligar esta opção.",
         "face_recognition_help": "Desligado por padrão. Só ligue com o consentimento por escrito de cada "
         "funcionário (LGPD).",
         "consent_text": "Texto do termo de consentimento",
@@ -361,6 +371,95 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "erase_confirm": "Apagar definitivamente",
         "employee_erased": "Dados de “{name}” apagados.",
         "erased_record": "Registro apagado (LGPD) em {when}",
+        # staff rules, uniform, consent withdrawal and attendance (issue 13)
+        "staff_rules_title": "Regras de funcionários desta câmera",
+        "staff_rules_help": "Duas regras opcionais para não contar funcionários como clientes, sem biometria: nada "
+        "sobre a pessoa é guardado. Quando uma regra decide que alguém é funcionário, o que essa pessoa já fez antes "
+        "(entradas, visitas) também deixa de contar como cliente.",
+        "staff_zones_title": "Zonas só de funcionários",
+        "staff_zones_help": "Desenhe as áreas onde cliente não entra, como atrás do balcão ou a porta do estoque. "
+        "Quem entrar numa delas passa a contar como funcionário.",
+        "staff_zone_default_name": "área de funcionários",
+        "no_staff_zones": "Nenhuma zona só de funcionários.",
+        "long_stay_title": "Permanência longa",
+        "long_stay_help": "Quem ficar à vista desta câmera por mais minutos do que o número abaixo passa a contar "
+        "como funcionário (um cliente raramente fica tanto tempo). Deixe em branco para desligar esta regra.",
+        "long_stay_minutes": "Minutos (em branco: desligada)",
+        "staff_rules_label": "Funcionários: {rules}",
+        "staff_zones_count": "{n} zona(s) só de funcionários",
+        "long_stay_summary": "quem fica mais de {minutes} min",
+        "uniform_title": "Uniforme da loja",
+        "uniform_read": "Ler o uniforme",
+        "uniform_help": "O jeito sem biometria de reconhecer funcionários: quem usa as cores do uniforme em vários "
+        "quadros seguidos conta como funcionário. Guarda só duas cores (parte de cima e parte de baixo) e um nome, "
+        "nada sobre nenhuma pessoa. As câmeras passam a usar o uniforme em até 30 segundos.",
+        "no_uniform": "Nenhum uniforme cadastrado: ninguém é reconhecido pela roupa.",
+        "uniform_current": "Uniforme “{name}”:",
+        "uniform_upper": "Parte de cima",
+        "uniform_lower": "Parte de baixo",
+        "uniform_upper_any": "qualquer cor",
+        "uniform_lower_any": "qualquer cor",
+        "uniform_rgb": "RGB {rgb}",
+        "uniform_remove": "Remover uniforme",
+        "uniform_removed": "Uniforme removido: ninguém mais é reconhecido pela roupa.",
+        "uniform_by_colours": "Escolher as cores",
+        "uniform_by_picture": "Tirar as cores de uma imagem",
+        "uniform_colours_help": "Marque as partes que fazem parte do uniforme. Uma parte desmarcada aceita qualquer "
+        "cor (por exemplo, camisa do uniforme com a calça de cada um).",
+        "uniform_name": "Nome do uniforme",
+        "uniform_default_name": "uniforme",
+        "uniform_upper_colour": "Cor da parte de cima",
+        "uniform_lower_colour": "Cor da parte de baixo",
+        "uniform_save": "Salvar uniforme",
+        "uniform_saved": "Uniforme “{name}” salvo. As câmeras passam a usá-lo em até 30 segundos.",
+        "uniform_bad_colour": "“{value}” não é uma cor. Escolha a cor no seletor.",
+        "uniform_needs_name": "Dê um nome ao uniforme.",
+        "uniform_needs_a_colour": "Marque a parte de cima, a parte de baixo ou as duas.",
+        "uniform_picture_help": "Capture a imagem atual de uma câmera (ou envie uma foto) com um funcionário de "
+        "uniforme, de corpo inteiro, e desenhe uma caixa em volta dele. A imagem fica só nesta página enquanto você "
+        "desenha; nada dela é guardado, só as duas cores.",
+        "uniform_camera": "Câmera",
+        "uniform_take_picture": "Capturar imagem agora",
+        "uniform_upload_photo": "Ou envie uma foto",
+        "uniform_no_cameras": "Nenhuma câmera ligada nesta loja: envie uma foto.",
+        "uniform_no_picture": "A câmera “{name}” não enviou imagem agora. Confira na página Câmeras se ela está "
+        "ligada e funcionando.",
+        "uniform_photo_unusable": "Não foi possível usar esta foto: envie uma imagem JPEG ou PNG de até 10 MB.",
+        "uniform_box_hint": "Clique em dois cantos opostos de uma caixa em volta da pessoa inteira, da cabeça aos pés.",
+        "uniform_picture_alt": "Imagem para desenhar a caixa em volta de um funcionário de uniforme",
+        "uniform_with_lower": "Usar também a cor da parte de baixo",
+        "uniform_use_box": "Usar as cores desta pessoa",
+        "uniform_draw_box_first": "Desenhe antes a caixa: clique em dois cantos opostos em volta da pessoa.",
+        "uniform_box_too_small": "A caixa é pequena demais para ler as cores: desenhe em volta de uma pessoa com pelo "
+        "menos {px} pixels de altura.",
+        "withdraw_consent": "Retirar consentimento ao rosto",
+        "withdraw_question": "Retirar o consentimento de “{name}” ao reconhecimento facial?",
+        "withdraw_what": "As fotos do rosto cadastradas (os números que descrevem o rosto) são apagadas e o "
+        "funcionário deixa de ser reconhecido pelo rosto. Ele continua cadastrado e ainda é reconhecido pelo "
+        "uniforme e pelas zonas de funcionários. A retirada é anotada no registro de auditoria.",
+        "withdraw_confirm": "Retirar consentimento",
+        "consent_withdrawn": "Consentimento de “{name}” ao reconhecimento facial retirado; as fotos do rosto foram "
+        "apagadas.",
+        "attendance_title": "Presenças",
+        "attendance_help": "Quando cada funcionário reconhecido pelo rosto esteve na loja num dia, no horário da "
+        "loja. É dado pessoal: só proprietários e gerentes veem, e cada consulta fica no registro de auditoria. "
+        "Quem é reconhecido pelo uniforme ou pelas zonas não tem nome: só é contado.",
+        "attendance_day": "Dia",
+        "attendance_show": "Ver presenças",
+        "attendance_of_day": "Presenças de {day}",
+        "attendance_employee": "Funcionário",
+        "attendance_first_seen": "Chegada (primeira vez visto)",
+        "attendance_last_seen": "Saída (última vez visto)",
+        "attendance_on_floor": "Tempo na loja",
+        "attendance_cameras": "Câmeras",
+        "attendance_nobody": "Nenhum funcionário reconhecido pelo rosto neste dia.",
+        "attendance_staff_tracks": "Pessoas contadas como funcionário neste dia: {n}",
+        "attendance_rule_count": "{rule}: {n}",
+        "staff_rule_face": "pelo rosto",
+        "staff_rule_uniform": "pelo uniforme",
+        "staff_rule_staff_zone": "zona de funcionários",
+        "staff_rule_long_stay": "permanência longa",
+        "attendance_corrected": "Passagens corrigidas de cliente para funcionário: {n}",
     },
     "en": {
         "nav_overview": "Overview",
@@ -373,6 +472,11 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "account": "Account",
         "sign_out": "Sign out",
         "navigation": "Navigation",
+        "page_not_found": "This page does not exist.",
+        "page_not_found_help": "Check the address or go back to the overview.",
+        "page_failed": "This page failed.",
+        "page_failed_help": "The problem was written to the server log. Try again in a moment.",
+        "back_to_overview": "Back to the overview",
         "no_store": "No store yet.",
         "not_allowed": "You are not allowed to do this. Ask an owner or a manager.",
         "action_failed": "Could not {action}. {message}",
@@ -616,6 +720,10 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "retention_days": "Keep events for (days)",
         "retention_help": "Events older than this may be deleted.",
         "face_recognition": "Employee face recognition",
+        "keep_face_photos": "Keep employees' enrolment photos",
+        "keep_face_photos_help": "Off, each photo is dropped as soon as it becomes the numbers that describe the face. "
+        "On, the photos are kept to re-enrol faces if the model changes or to show an employee what was enrolled; they "
+        "go with the employee's erasure or withdrawn consent, and all are deleted when this is turned off.",
         "face_recognition_help": "Off by default. Only turn it on with each employee's written consent (LGPD).",
         "consent_text": "Consent form text",
         "version": "Version",
@@ -686,6 +794,94 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "erase_confirm": "Erase for good",
         "employee_erased": "“{name}”'s data erased.",
         "erased_record": "Record erased (LGPD) on {when}",
+        # staff rules, uniform, consent withdrawal and attendance (issue 13)
+        "staff_rules_title": "This camera's staff rules",
+        "staff_rules_help": "Two optional rules that keep staff out of the customer counts, with no biometrics: "
+        "nothing about the person is kept. Once a rule decides someone is staff, what they did before (entries, "
+        "visits) stops counting as a customer's too.",
+        "staff_zones_title": "Staff-only zones",
+        "staff_zones_help": "Draw the areas customers do not enter, such as behind the counter or the stock-room "
+        "door. Whoever enters one counts as staff.",
+        "staff_zone_default_name": "staff area",
+        "no_staff_zones": "No staff-only zone.",
+        "long_stay_title": "Long stay",
+        "long_stay_help": "Whoever stays in this camera's view longer than the minutes below counts as staff (a "
+        "customer rarely stays that long). Leave it empty to turn this rule off.",
+        "long_stay_minutes": "Minutes (empty: off)",
+        "staff_rules_label": "Staff: {rules}",
+        "staff_zones_count": "{n} staff-only zone(s)",
+        "long_stay_summary": "whoever stays over {minutes} min",
+        "uniform_title": "Store uniform",
+        "uniform_read": "Read the uniform",
+        "uniform_help": "The no-biometrics way to tell staff apart: whoever wears the uniform's colours over several "
+        "frames counts as staff. It keeps only two colours (upper and lower body) and a name, nothing about any "
+        "person. The cameras use the uniform within 30 seconds.",
+        "no_uniform": "No uniform registered: nobody is told apart by their clothes.",
+        "uniform_current": "Uniform “{name}”:",
+        "uniform_upper": "Upper body",
+        "uniform_lower": "Lower body",
+        "uniform_upper_any": "any colour",
+        "uniform_lower_any": "any colour",
+        "uniform_rgb": "RGB {rgb}",
+        "uniform_remove": "Remove uniform",
+        "uniform_removed": "Uniform removed: nobody is told apart by their clothes any more.",
+        "uniform_by_colours": "Pick the colours",
+        "uniform_by_picture": "Take the colours from a picture",
+        "uniform_colours_help": "Tick the parts the uniform has. An unticked part matches any colour (for example, a "
+        "uniform shirt with everyone's own trousers).",
+        "uniform_name": "Uniform name",
+        "uniform_default_name": "uniform",
+        "uniform_upper_colour": "Upper body colour",
+        "uniform_lower_colour": "Lower body colour",
+        "uniform_save": "Save uniform",
+        "uniform_saved": "Uniform “{name}” saved. The cameras use it within 30 seconds.",
+        "uniform_bad_colour": "“{value}” is not a colour. Pick the colour with the picker.",
+        "uniform_needs_name": "Give the uniform a name.",
+        "uniform_needs_a_colour": "Tick the upper body, the lower body or both.",
+        "uniform_picture_help": "Take a camera's current picture (or upload a photo) with an employee in uniform, "
+        "head to toe, and draw a box round them. The picture stays only on this page while you draw; nothing of it "
+        "is kept, only the two colours.",
+        "uniform_camera": "Camera",
+        "uniform_take_picture": "Take picture now",
+        "uniform_upload_photo": "Or upload a photo",
+        "uniform_no_cameras": "No camera is on in this store: upload a photo.",
+        "uniform_no_picture": "Camera “{name}” sent no picture just now. Check on the Cameras page that it is on and "
+        "working.",
+        "uniform_photo_unusable": "This photo cannot be used: upload a JPEG or PNG image of up to 10 MB.",
+        "uniform_box_hint": "Click two opposite corners of a box round the whole person, head to toe.",
+        "uniform_picture_alt": "Picture to draw a box round an employee in uniform",
+        "uniform_with_lower": "Use the lower body's colour too",
+        "uniform_use_box": "Use this person's colours",
+        "uniform_draw_box_first": "Draw the box first: click two opposite corners round the person.",
+        "uniform_box_too_small": "The box is too small to read the colours: draw it round a person at least {px} "
+        "pixels tall.",
+        "withdraw_consent": "Withdraw face consent",
+        "withdraw_question": "Withdraw “{name}”'s consent to face recognition?",
+        "withdraw_what": "The enrolled face photos (the numbers that describe the face) are deleted and the employee "
+        "is no longer recognised by their face. They stay registered and are still told apart by the uniform and "
+        "the staff zones. The withdrawal is written to the audit log.",
+        "withdraw_confirm": "Withdraw consent",
+        "consent_withdrawn": "“{name}”'s consent to face recognition withdrawn; the face photos were deleted.",
+        "attendance_title": "Attendance",
+        "attendance_help": "When each employee recognised by their face was in the store on a day, on the store's "
+        "clock. This is personal data: only owners and managers see it, and every look is written to the audit log. "
+        "Staff told apart by the uniform or the zones have no name: they are only counted.",
+        "attendance_day": "Day",
+        "attendance_show": "Show attendance",
+        "attendance_of_day": "Attendance on {day}",
+        "attendance_employee": "Employee",
+        "attendance_first_seen": "Arrived (first seen)",
+        "attendance_last_seen": "Left (last seen)",
+        "attendance_on_floor": "Time in the store",
+        "attendance_cameras": "Cameras",
+        "attendance_nobody": "No employee recognised by their face on this day.",
+        "attendance_staff_tracks": "People counted as staff on this day: {n}",
+        "attendance_rule_count": "{rule}: {n}",
+        "staff_rule_face": "by face",
+        "staff_rule_uniform": "by uniform",
+        "staff_rule_staff_zone": "staff zone",
+        "staff_rule_long_stay": "long stay",
+        "attendance_corrected": "Crossings moved from customer to staff: {n}",
     },
 }
 

@@ -23,7 +23,7 @@ from shopflow.services.access import ROLE_PERMISSIONS, SCOPE_PERMISSIONS, Permis
 from shopflow.services.accounts import accounts_for
 from shopflow.storage.records import ApiKeyScope, SessionKind, UserRole
 from shopflow.storage.repositories import ApiKeyRepository, CameraRepository, StoreRepository, UserRepository
-from shopflow.storage.repositories.staff_registry import StaffRegistry
+from shopflow.storage.repositories.staff_registry import ConsentMethod, StaffRegistry
 
 from .conftest import runtime_of
 
@@ -78,6 +78,18 @@ class Shop:
                 )
             made = new_api_key()
             return ApiKeyRepository(session).create(self.store, f"key {n}", made.key_hash, made.prefix).id
+
+    def fresh_face(self) -> tuple[int, int]:
+        """An employee who consented to faces, with one enrolled face whose photo the store kept."""
+        database = runtime_of(self.client).database
+        n = next(_counter)
+        with database.session() as session:
+            registry = StaffRegistry(session)
+            employee = registry.create(self.store, f"Rosto {n}", f"R{n}").id
+            registry.record_consent(employee, recorded_by="gerente", text_version="v1", method=ConsentMethod.FACE)
+            registry.add_face(employee, b"\0" * 512, "dlib-resnet-v1", actor="teste", photo=b"\xff\xd8\xff fake jpeg")
+            [face] = registry.faces(employee)
+        return employee, face.id
 
 
 @pytest.fixture
@@ -148,6 +160,8 @@ OPERATIONS = [
     Operation("POST", "/api/employees/{employee}/faces", Permission.STAFF, files=True),
     Operation("POST", "/api/employees/{fresh_employee}/erase", Permission.STAFF, body=lambda s: {}),
     Operation("DELETE", "/api/employees/{employee}/consent", Permission.STAFF),
+    Operation("GET", "/api/employees/{employee}/faces", Permission.STAFF),
+    Operation("GET", "/api/employees/{face_employee}/faces/{face}/photo", Permission.STAFF),
     Operation(
         "PUT",
         "/api/cameras/{camera}/staff-rules",
@@ -242,6 +256,8 @@ def call(client: TestClient, shop: Shop, operation: Operation, headers: dict[str
     for name in ("camera", "employee", "user", "key"):
         if "{fresh_" + name + "}" in path:
             ids["fresh_" + name] = shop.fresh(name)
+    if "{face}" in path:
+        ids["face_employee"], ids["face"] = shop.fresh_face()
     path = path.format(**ids)
     kwargs: dict[str, Any] = {"headers": headers}
     if operation.body is not None:
@@ -269,6 +285,8 @@ def _template(path: str) -> str:
         "{fresh_employee}": "{employee_id}",
         "{fresh_user}": "{user_id}",
         "{fresh_key}": "{api_key_id}",
+        "{face_employee}": "{employee_id}",
+        "{face}": "{face_id}",
     }
     for ours, theirs in names.items():
         path = path.replace(ours, theirs)

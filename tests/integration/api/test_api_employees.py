@@ -11,6 +11,12 @@ import cv2
 import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from shopflow.storage.repositories import PrivacyRepository
+from shopflow.storage.repositories.staff_registry import StaffRegistry
+
+from .conftest import runtime_of
 
 PHOTOS = Path(__file__).resolve().parents[2] / "fixtures" / "faces"
 CONSENT = {"recorded_by": "gerente@loja", "text_version": "2026-12", "method": "face"}
@@ -116,3 +122,45 @@ def test_erasure(client: TestClient, employee: dict[str, Any]) -> None:
     )
     assert body["erased_at"] is not None
     assert client.post("/api/employees/9999/erase", json={"actor": "dono@loja"}).status_code == 404
+
+
+def _keep_photos(client: TestClient, store_id: int, keep: bool) -> None:
+    """The owner's privacy choice (the dashboard's Configurações door; the API has none for privacy)."""
+    with runtime_of(client).database.session() as session:
+        PrivacyRepository(session).update(store_id, keep_face_photos=keep)
+
+
+def test_enrolment_photos_are_kept_only_while_the_store_chooses_to(
+    client: TestClient, employee: dict[str, Any]
+) -> None:
+    employee_id, store_id = employee["id"], employee["store_id"]
+    assert client.post(f"/api/employees/{employee_id}/consent", json=CONSENT).status_code == 200
+    obama = (PHOTOS / "obama.jpg").read_bytes()
+    assert enrol(client, employee_id, obama).status_code == 201
+    [dropped] = client.get(f"/api/employees/{employee_id}/faces").json()
+    assert dropped["photo_kept"] is False, "off by default: only the embedding is stored"
+    assert client.get(f"/api/employees/{employee_id}/faces/{dropped['id']}/photo").status_code == 404
+
+    _keep_photos(client, store_id, True)
+    assert enrol(client, employee_id, (PHOTOS / "obama2.jpg").read_bytes()).status_code == 201
+    kept = client.get(f"/api/employees/{employee_id}/faces").json()[1]
+    assert kept["photo_kept"] is True
+    photo = client.get(f"/api/employees/{employee_id}/faces/{kept['id']}/photo")
+    assert (photo.status_code, photo.headers["content-type"]) == (200, "image/jpeg")
+    assert photo.content == (PHOTOS / "obama2.jpg").read_bytes()
+    with runtime_of(client).database.read_session() as session:
+        assert "face_photo_read" in [entry.action for entry in StaffRegistry(session).audit(store_id)]
+
+    # Turned off, the kept photos go at once; the faces (embeddings) stay enrolled.
+    _keep_photos(client, store_id, False)
+    faces = client.get(f"/api/employees/{employee_id}/faces").json()
+    assert [face["photo_kept"] for face in faces] == [False, False]
+    assert client.get(f"/api/employees/{employee_id}/faces/{kept['id']}/photo").status_code == 404
+
+    # Kept again, a withdrawn consent takes the photo with the face.
+    _keep_photos(client, store_id, True)
+    assert enrol(client, employee_id, (PHOTOS / "biden.jpg").read_bytes()).status_code == 201
+    assert client.delete(f"/api/employees/{employee_id}/consent").status_code == 200
+    assert client.get(f"/api/employees/{employee_id}/faces").json() == []
+    with runtime_of(client).database.read_session() as session:
+        assert session.execute(text("SELECT count(*) FROM employee_faces WHERE photo IS NOT NULL")).scalar() == 0

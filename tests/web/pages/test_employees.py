@@ -156,3 +156,44 @@ async def test_a_real_face_enrols_and_a_photo_with_no_face_is_refused_in_portugu
     await user.should_see("Foto recusada: o arquivo não é uma imagem.", retries=FACE_RETRIES)
     with database.session() as session:
         assert StaffRegistry(session).get(ana.id).faces == 1
+
+
+async def test_withdrawing_face_consent_asks_first_and_deletes_the_faces(user: User, database: Database) -> None:
+    add_user(database)
+    store = add_store(database)
+    with database.session() as session:
+        registry = StaffRegistry(session)
+        ana = registry.create(store.id, "Ana Souza", "F-001")
+        registry.record_consent(ana.id, recorded_by="dona", text_version="2026-12", method=ConsentMethod.FACE)
+        registry.add_face(ana.id, bytes(128 * 8), "dlib", actor="dona")
+        bia = registry.create(store.id, "Bia Lima", "F-002")
+        registry.record_consent(bia.id, recorded_by="dona", text_version="2026-12", method=ConsentMethod.NO_BIOMETRICS)
+    await sign_in(user)
+    await user.open("/employees")
+    await user.should_see("Fotos do rosto: 1 de 5", retries=RETRIES)
+    # Only someone who consented to faces has a consent to withdraw.
+    [withdraw] = user.find(marker="employee-withdraw").elements
+    user.find(marker="employee-withdraw").click()
+    await user.should_see("Retirar o consentimento de “Ana Souza” ao reconhecimento facial?", retries=RETRIES)
+    await user.should_see("ainda é reconhecido pelo uniforme e pelas zonas de funcionários", retries=RETRIES)
+    user.find("Cancelar").click()  # asking changes nothing
+    with database.session() as session:
+        assert StaffRegistry(session).get(ana.id).faces == 1
+    assert not withdraw.is_deleted
+    user.find(marker="employee-withdraw").click()
+    await user.should_see(marker="withdraw-dialog", retries=RETRIES)
+    user.find(marker="confirm-withdraw").click()
+    await user.should_see(
+        "Consentimento de “Ana Souza” ao reconhecimento facial retirado; as fotos do rosto foram apagadas.",
+        retries=RETRIES,
+    )
+    await user.should_see("Consentimento: sem biometria (uniforme e zonas)", retries=RETRIES)
+    await user.should_see("Fotos do rosto: 0 de 5", retries=RETRIES)
+    await user.should_not_see(marker="employee-withdraw")
+    with database.session() as session:
+        registry = StaffRegistry(session)
+        profile = registry.get(ana.id)
+        actions = [entry.action for entry in registry.audit(store.id)]
+    assert profile.consent is not None and profile.consent.method is ConsentMethod.NO_BIOMETRICS
+    assert (profile.faces, profile.active, profile.name) == (0, True, "Ana Souza")  # still registered
+    assert "consent_withdrawn" in actions

@@ -133,15 +133,19 @@ async def test_privacy_settings_are_saved(user: User, database: Database) -> Non
     faces = _element(user, "face-recognition")
     assert isinstance(faces, ui.switch)
     faces.set_value(True)
+    photos = _element(user, "keep-face-photos")
+    assert isinstance(photos, ui.switch) and photos.value is False  # photos are dropped unless the owner says so
+    photos.set_value(True)
     user.find(marker="consent-text").type("Autorizo o uso da minha imagem.")
     user.find(marker="save-privacy").click()
     await user.should_see("Salvo.", retries=RETRIES)
     with database.session() as session:
         saved = PrivacyRepository(session).get(store.id)
-    assert (saved.retention_days, saved.face_recognition, saved.consent_text) == (
+    assert (saved.retention_days, saved.face_recognition, saved.consent_text, saved.keep_face_photos) == (
         30,
         True,
         "Autorizo o uso da minha imagem.",
+        True,
     )
 
 

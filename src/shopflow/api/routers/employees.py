@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Query, UploadFile
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from shopflow.api.deps import DatabaseDep
 from shopflow.api.errors import ConflictError, InvalidInputError
-from shopflow.api.params import EmployeeIdPath, StoreIdPath
+from shopflow.api.params import EmployeeIdPath, FaceIdPath, StoreIdPath
 from shopflow.api.schemas.text import Name, PlainText
 from shopflow.api.security import CallerDep, get_caller
 from shopflow.services.staff import EnrolmentRefusedError, StaffInputError, StaffService
@@ -187,6 +187,33 @@ def enrol_face(
             status_code=PROBLEM_STATUS[error.problem], content={"detail": str(error), "problem": str(error.problem)}
         )
     return EmployeeOut.of(profile)
+
+
+class EnrolledFaceOut(BaseModel):
+    id: int
+    embedder: str
+    created_at: datetime
+    photo_kept: bool = Field(description="the enrolment photo is kept (the store keeps enrolment photos)")
+
+
+@router.get("/api/employees/{employee_id}/faces", response_model=list[EnrolledFaceOut])
+def list_faces(employee_id: EmployeeIdPath, staff: StaffServiceDep) -> list[EnrolledFaceOut]:
+    return [
+        EnrolledFaceOut(id=f.id, embedder=f.embedder, created_at=f.created_at, photo_kept=f.photo_kept)
+        for f in staff.faces(employee_id)
+    ]
+
+
+@router.get(
+    "/api/employees/{employee_id}/faces/{face_id}/photo",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}, "image/png": {}}, "description": "the kept enrolment photo"}},
+)
+def face_photo(employee_id: EmployeeIdPath, face_id: FaceIdPath, staff: StaffServiceDep) -> Response:
+    """A kept enrolment photo (404 when the store does not keep them); each look is written to the audit log."""
+    data = staff.photo(employee_id, face_id)
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return Response(content=data, media_type=kind, headers={"Cache-Control": "no-store"})
 
 
 @router.delete("/api/employees/{employee_id}/consent", response_model=EmployeeOut)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from shopflow.domain.problems import InputError
 from shopflow.storage.columns import utcnow
 from shopflow.storage.errors import NotFoundError
-from shopflow.storage.models import StorePrivacyRow, StoreRow
+from shopflow.storage.models import EmployeeFaceRow, EmployeeRow, StorePrivacyRow, StoreRow
 from shopflow.storage.records import MAX_RETENTION_DAYS, PrivacySettings
 
 MAX_CONSENT_TEXT = 10_000
@@ -23,6 +24,7 @@ def _record(row: StorePrivacyRow) -> PrivacySettings:
         consent_text=row.consent_text,
         updated_at=row.updated_at,
         uniform=row.uniform,
+        keep_face_photos=row.keep_face_photos,
     )
 
 
@@ -62,6 +64,15 @@ class PrivacyRepository:
         self._session.flush()
         return _record(row)
 
+    def _drop_photos(self, store_id: int) -> None:
+        """The store stopped keeping photos: those it kept go now (the embeddings stay)."""
+        employees = select(EmployeeRow.id).where(EmployeeRow.store_id == store_id)
+        self._session.execute(
+            update(EmployeeFaceRow)
+            .where(EmployeeFaceRow.employee_id.in_(employees), EmployeeFaceRow.photo.is_not(None))
+            .values(photo=None)
+        )
+
     def _row(self, store_id: int) -> StorePrivacyRow:
         """The store's row, made from the defaults on the first save."""
         row = self._session.get(StorePrivacyRow, store_id)
@@ -83,6 +94,7 @@ class PrivacyRepository:
         retention_days: int | None = None,
         face_recognition: bool | None = None,
         consent_text: str | None = None,
+        keep_face_photos: bool | None = None,
     ) -> PrivacySettings:
         """Change the given fields (None leaves one as it is); the first save starts from the defaults."""
         _check(retention_days, consent_text)
@@ -93,6 +105,10 @@ class PrivacyRepository:
             row.face_recognition = face_recognition
         if consent_text is not None:
             row.consent_text = consent_text.strip()
+        if keep_face_photos is not None:
+            if row.keep_face_photos and not keep_face_photos:
+                self._drop_photos(store_id)
+            row.keep_face_photos = keep_face_photos
         row.updated_at = utcnow()
         self._session.flush()
         return _record(row)

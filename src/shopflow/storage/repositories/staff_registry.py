@@ -50,6 +50,14 @@ class EmployeeProfile:
 
 
 @dataclass(frozen=True, slots=True)
+class EnrolledFace:
+    id: int
+    embedder: str
+    created_at: datetime
+    photo_kept: bool
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     at: datetime
     actor: str
@@ -148,7 +156,10 @@ class StaffRegistry:
         self._session.flush()
         return self._profile(row)
 
-    def add_face(self, employee_id: int, embedding: bytes, embedder: str, *, actor: str) -> EmployeeProfile:
+    def add_face(
+        self, employee_id: int, embedding: bytes, embedder: str, *, actor: str, photo: bytes | None = None
+    ) -> EmployeeProfile:
+        """One enrolled face; `photo` only when the store keeps enrolment photos."""
         row = self._live_row(employee_id)
         if row.consent_method != ConsentMethod.FACE:
             raise ConsentRequiredError(
@@ -158,10 +169,41 @@ class StaffRegistry:
             raise ValueError(f"employee {row.code!r} already has {MAX_FACES} photos; remove one first")
         if not embedding:
             raise ValueError("an embedding cannot be empty")
-        self._session.add(EmployeeFaceRow(employee_id=row.id, embedder=embedder, embedding=bytes(embedding)))
-        self._audit(row.store_id, actor, "face_enrolled", row, f"embedder={embedder}")
+        self._session.add(
+            EmployeeFaceRow(employee_id=row.id, embedder=embedder, embedding=bytes(embedding), photo=photo)
+        )
+        kept = ", photo kept" if photo is not None else ""
+        self._audit(row.store_id, actor, "face_enrolled", row, f"embedder={embedder}{kept}")
         self._session.flush()
         return self._profile(row)
+
+    def faces(self, employee_id: int) -> list[EnrolledFace]:
+        """The employee's enrolled faces, oldest first (without the embeddings or photos themselves)."""
+        query = (
+            select(
+                EmployeeFaceRow.id,
+                EmployeeFaceRow.embedder,
+                EmployeeFaceRow.created_at,
+                EmployeeFaceRow.photo.is_not(None),
+            )
+            .where(EmployeeFaceRow.employee_id == employee_id)
+            .order_by(EmployeeFaceRow.id)
+        )
+        return [
+            EnrolledFace(face_id, embedder, created, bool(kept))
+            for face_id, embedder, created, kept in self._session.execute(query)
+        ]
+
+    def photo(self, employee_id: int, face_id: int) -> bytes:
+        """A kept enrolment photo; NotFoundError when there is none (never kept, or dropped since)."""
+        found = self._session.execute(
+            select(EmployeeFaceRow.photo).where(
+                EmployeeFaceRow.id == face_id, EmployeeFaceRow.employee_id == employee_id
+            )
+        ).scalar_one_or_none()
+        if found is None:
+            raise NotFoundError("photo", face_id)
+        return bytes(found)
 
     def gallery(self, store_id: int, embedder: str) -> dict[int, list[bytes]]:
         """Embeddings of the store's active employees whose consent covers faces, by employee id."""

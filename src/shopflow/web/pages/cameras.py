@@ -12,6 +12,7 @@ from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
 from shopflow.storage.errors import StorageError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
+from shopflow.web import staff_rules
 from shopflow.web.auth import can_manage
 from shopflow.web.camera_reasons import reason_text
 from shopflow.web.cameras import camera_service, snapshot_of
@@ -76,6 +77,7 @@ class CameraRow:
                 self.last_frame = ui.label("")
                 self.fps = ui.label("")
                 self.geometry = ui.label(t("geometry_count", lines=len(camera.lines), zones=len(camera.zones)))
+                ui.label(staff_rules.staff_rules_summary(camera)).mark("camera-staff-rules")
             self.reason = ui.label("").classes("text-sm").mark("camera-reason")
             # A camera without a line counts nobody in or out: said where it is listed, not only when saved.
             self.no_line = banner(t("no_line_warning"), kind="warning").mark("no-line-warning")
@@ -210,6 +212,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.label(t("lines_and_zones")).classes("text-lg font-semibold")
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
+    staff = staff_rules.StaffRulesEditor(camera)
 
     async def test() -> None:
         test_button.props("loading")
@@ -229,12 +232,14 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         if snapshot is not None:
             waiting.set_visibility(False)
             editor.show_snapshot(snapshot)
+            staff.show_snapshot(snapshot)
 
     test_button.on_click(test)
 
     async def save() -> None:
         try:
             lines, zones = editor.configs()
+            staff_zones, staff_after = staff.rules()  # checked before the camera is saved
             source_url = str(source.value or "")
             loop_video = bool(loop.value) and is_file_source(source_url)
             if camera is None:
@@ -247,6 +252,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                     name=str(name.value or ""), source_url=source_url, lines=lines, zones=zones, loop_video=loop_video
                 )
                 saved = await asyncio.to_thread(cameras.update, camera.id, changes)
+            saved = await staff.save(cameras, saved, staff_zones, staff_after)
         except (CameraInputError, GeometryError, StorageError, ValueError) as error:
             failure(t("save"), error)
             return
@@ -259,10 +265,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.button(t("cancel"), on_click=lambda: ui.navigate.to("/cameras")).props("flat no-caps")
         ui.button(t("save"), icon="save", on_click=save).props("no-caps").mark("save-camera")
     if camera is not None:
-        # After the page is in the browser: opening a camera can take longer than NiceGUI's 3 s to build a page,
-        # which would give a busy server's owner an error page instead of the editor.
-        await ui.context.client.connected()
-        await test()
+        # Once the page is shown: opening the source can take longer than NiceGUI waits for a page to be built (a
+        # video file on a server busy counting, a camera far away), and the page would be an error instead.
+        ui.timer(0, test, once=True)
 
 
 def _editor_pages() -> None:

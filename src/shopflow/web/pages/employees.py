@@ -1,4 +1,6 @@
-"""Employees ("Funcionários"): the store's staff, their consent, face photos one at a time, and LGPD erasure.
+"""Employees ("Funcionários"): the store's staff, their consent (and its withdrawal), face photos one at a time,
+LGPD erasure, and the store's uniform (web/uniform.py); a link to attendance (pages/attendance.py) for those
+allowed to read it.
 
 Every action goes through services/staff.StaffService as the signed-in user, so the page and the API share each
 rule. The list is read once per visit (each read of it is audited); an action redraws only its employee's card.
@@ -16,16 +18,19 @@ from shopflow.storage.errors import AlreadyExistsError, StorageError
 from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile
 from shopflow.vision.faces import FaceError, FaceProblem, PhotoRules
-from shopflow.web.auth import can_handle_staff, require_caller
+from shopflow.web.auth import can_handle_staff, can_see_attendance, require_caller
+from shopflow.web.cameras import camera_service
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
 from shopflow.web.layout import banner, error_toast, named_dialog, page_title
 from shopflow.web.pages.cameras import failure
+from shopflow.web.uniform import UniformCard
 
 # The longest each field may be, as the registry keeps them: the form cannot send more.
 MAX_LENGTH = {"name": 200, "code": 64, "department": 100, "position": 100, "recorded_by": 200, "version": 50}
 PHOTO_RULES = PhotoRules()
+ATTENDANCE_PATH = "/employees/attendance"  # pages/attendance.py, under Funcionários in the header
 
 
 def staff_service() -> StaffService:
@@ -117,6 +122,10 @@ class EmployeeCard:
             ui.button(t("record_consent"), icon="how_to_reg", on_click=self._consent_dialog).props("flat no-caps").mark(
                 "employee-consent"
             )
+            if consent is not None and consent.method is ConsentMethod.FACE:
+                ui.button(t("withdraw_consent"), icon="no_accounts", on_click=self._withdraw_dialog).props(
+                    "flat no-caps"
+                ).mark("employee-withdraw")
             ui.button(t("erase"), icon="delete_forever", on_click=self._erase_dialog).props(
                 "flat no-caps color=negative"
             ).mark("employee-erase")
@@ -234,6 +243,30 @@ class EmployeeCard:
                 ui.button(t("erase_confirm"), on_click=confirm).props("no-caps color=negative").mark("confirm-erase")
         dialog.open()
 
+    def _withdraw_dialog(self) -> None:
+        name = self.profile.name
+        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"):
+            ui.label(t("withdraw_question", name=name)).classes("text-lg font-semibold")
+            ui.label(t("withdraw_what")).classes("text-slate-700")
+
+            async def confirm() -> None:
+                dialog.close()
+                service = staff_service()
+                try:
+                    profile = await asyncio.to_thread(service.withdraw_consent, self.profile.id)
+                except (StorageError, AccessDeniedError) as error:
+                    failure(t("withdraw_consent"), error)
+                    return
+                self.show(profile)
+                ui.notify(t("consent_withdrawn", name=name), type="positive")
+
+            with ui.row().classes("w-full justify-end"):
+                ui.button(t("cancel"), on_click=dialog.close).props("flat no-caps")
+                ui.button(t("withdraw_confirm"), on_click=confirm).props("no-caps color=negative").mark(
+                    "confirm-withdraw"
+                )
+        dialog.open()
+
 
 def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column, empty: ui.element) -> None:
     with ui.card().classes("w-full gap-2"):
@@ -279,6 +312,10 @@ def _new_employee_form(store: StoreRecord, user: UserRecord, listing: ui.column,
         ui.button(t("add_employee"), icon="person_add", on_click=add).props("no-caps").mark("add-employee")
 
 
+def _to_attendance() -> None:
+    ui.navigate.to(ATTENDANCE_PATH)
+
+
 def add_page() -> None:
     @member_page("/employees", nav="/employees", allow=can_handle_staff)
     async def employees_page(user: UserRecord, store: StoreRecord | None) -> None:
@@ -288,6 +325,13 @@ def add_page() -> None:
                 ui.label(t("no_store"))
                 return
             ui.label(t("employees_help")).classes("text-sm text-slate-700")
+            if can_see_attendance(user):
+                ui.button(t("attendance_title"), icon="event_available", on_click=_to_attendance).props(
+                    "outline no-caps"
+                ).mark("to-attendance")
+            cameras = camera_service(runtime())
+            uniform = UniformCard(store, await asyncio.to_thread(cameras.list, store.id))
+            await uniform.load()
             service = staff_service()
             try:
                 profiles = await asyncio.to_thread(service.list, store.id)

@@ -313,20 +313,29 @@ async def _privacy_tab(store: StoreRecord, user: UserRecord) -> None:
     ui.label(t("retention_help")).classes("text-sm text-slate-700")
     faces = ui.switch(t("face_recognition"), value=privacy.face_recognition).mark("face-recognition")
     ui.label(t("face_recognition_help")).classes("text-sm text-slate-700")
+    photos = ui.switch(t("keep_face_photos"), value=privacy.keep_face_photos).mark("keep-face-photos")
+    ui.label(t("keep_face_photos_help")).classes("text-sm text-slate-700")
     consent = (
         ui.textarea(t("consent_text"), value=privacy.consent_text)
         .props("outlined")
         .classes("w-full max-w-2xl")
         .mark("consent-text")
     )
-    for field in (retention, faces, consent):
+    for field in (retention, faces, photos, consent):
         field.set_enabled(owner)
 
     async def save() -> None:
         try:
             days = int(retention.value) if retention.value is not None else 0
             await asyncio.to_thread(
-                save_privacy, runtime(), require_caller(), store.id, days, bool(faces.value), str(consent.value or "")
+                save_privacy,
+                runtime(),
+                require_caller(),
+                store.id,
+                days,
+                bool(faces.value),
+                str(consent.value or ""),
+                bool(photos.value),
             )
         except (StorageError, ValueError, TypeError) as error:
             failure(t("save"), error)

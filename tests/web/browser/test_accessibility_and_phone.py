@@ -105,6 +105,7 @@ PAGES: list[tuple[str, Callable[[Page], None]]] = [
     ("/cameras/1", _editor_ready),
     ("/employees", lambda page: page.get_by_role("button", name="Cadastrar funcionário").wait_for()),
     ("/analytics", _analytics_ready),
+    ("/employees/attendance", lambda page: page.get_by_role("heading", level=1).first.wait_for()),
 ]
 
 

@@ -245,7 +245,10 @@ class EmployeeCard:
 
     def _withdraw_dialog(self) -> None:
         name = self.profile.name
-        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"):
+        with (
+            named_dialog(t("withdraw_question", name=name)) as dialog,
+            ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"),
+        ):
             ui.label(t("withdraw_question", name=name)).classes("text-lg font-semibold")
             ui.label(t("withdraw_what")).classes("text-slate-700")
 

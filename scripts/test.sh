@@ -2,6 +2,11 @@
 # Sets up ShopFlow with its test tools and runs every check: lint, format, types, import layers, tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# setup.sh dev installs axe-core (the browser tests' accessibility rules) with npm.
+if ! command -v npm >/dev/null; then
+  echo "== installing npm for axe-core"
+  apt-get update -qq && apt-get install -y -qq npm
+fi
 bash scripts/setup.sh dev
 
 export PATH="$PWD/.venv/bin:$PATH"

@@ -15,6 +15,7 @@ from shopflow.storage.records import WEEKDAYS, UserRole
 from shopflow.storage.repositories.staff_registry import ConsentMethod
 from shopflow.vision.faces import FaceProblem
 from shopflow.web.camera_reasons import REASON_KEYS
+from shopflow.web.explain import EXPLANATIONS
 from shopflow.web.i18n import CATALOGUE, translate
 
 WEB = Path(shopflow.web.__file__).parent
@@ -31,6 +32,7 @@ BUILT_KEYS = (
     + [f"enrol_refused_{reason.value}" for reason in EnrolmentRefusal]
     + [f"consent_method_{method.value}" for method in ConsentMethod]
     + list(REASON_KEYS)
+    + list(EXPLANATIONS.values())
 )
 
 

@@ -25,6 +25,7 @@ from shopflow.services.context import ServerContext
 from shopflow.web.auth import AuthMiddleware, add_session_routes
 from shopflow.web.context import set_runtime_provider
 from shopflow.web.error_pages import install_error_pages
+from shopflow.web.layout import apply_theme
 from shopflow.web.pages import analytics, attendance, cameras, employees, login, overview, settings
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ def register_pages() -> None:
     """Every dashboard page and the sign-in middleware, on NiceGUI's app (before ui.run / ui.run_with)."""
     # Before run_with: NiceGUI's request tracking must wrap it, or app.storage.user is not usable in it.
     nicegui_app.add_middleware(AuthMiddleware)
+    apply_theme()
     install_error_pages()
     add_session_routes()
     login.add_pages()

@@ -6,6 +6,7 @@ markers then start with `mark_prefix`, so both editors can sit on one page."""
 from __future__ import annotations
 
 import base64
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,14 @@ from shopflow.storage.records import InsideSide, LineConfig, ZoneConfig
 from shopflow.web.cameras import Snapshot
 from shopflow.web.i18n import t
 
+ALT_JS = """(() => {
+  const set = (tries) => {
+    const img = document.querySelector(`#${%s} img`);
+    if (img) img.alt = %s;
+    else if (tries > 0) setTimeout(() => set(tries - 1), 100);
+  };
+  set(50);
+})()"""
 LINE_COLOUR = "#facc15"
 ZONE_COLOUR = "#38bdf8"
 DRAFT_COLOUR = "#f472b6"
@@ -80,6 +89,9 @@ class GeometryEditor:
                 .mark(self._mark("geometry-image"))
             )
             self.items = ui.column().classes("w-full gap-2").mark(self._mark("geometry-list"))
+        # The picture's alt text belongs on its <img>, which NiceGUI's interactive image draws without one (the
+        # props above land on its wrapper): set once the element is in the page.
+        ui.run_javascript(ALT_JS % (json.dumps(self.image.html_id), json.dumps(t("snapshot_alt"))))
         self.finish.set_visibility(False)
         self.area.set_visibility(False)
         self._render()

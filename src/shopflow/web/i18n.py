@@ -34,6 +34,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "demo": "demonstração",
         "account": "Conta",
         "sign_out": "Sair",
+        "navigation": "Navegação",
         "page_not_found": "Esta página não existe.",
         "page_not_found_help": "Confira o endereço ou volte à visão geral.",
         "page_failed": "Esta página falhou.",
@@ -95,6 +96,28 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "first_step_text": "Informe o endereço da câmera (RTSP ou HTTP), teste a conexão e desenhe a linha da "
         "porta. Os números aparecem aqui assim que ela começar a contar.",
         "ask_manager": "Peça a um proprietário ou gerente para adicionar a primeira câmera.",
+        # what each figure means, shown where the figure is (web/explain.py)
+        "what_is_this": "O que é “{name}”?",
+        "explain_people_now": "Pessoas que as câmeras veem agora dentro da loja, clientes e funcionários. Se duas "
+        "câmeras veem o mesmo lugar, a mesma pessoa pode contar duas vezes.",
+        "explain_entries": "Quantas vezes alguém cruzou uma linha de entrada para dentro, funcionários incluídos. "
+        "“Entradas de clientes” são as mesmas sem os funcionários.",
+        "explain_customer_entries": "As entradas sem os funcionários: só quem as câmeras não reconheceram como "
+        "funcionário.",
+        "explain_exits": "Quantas vezes alguém cruzou uma linha de entrada para fora, funcionários incluídos.",
+        "explain_potential_customers": "Quantas compras podem acontecer: quem entra sozinho conta 1, um grupo de 2 a "
+        "4 pessoas juntas (um casal, uma família) conta 1, um grupo maior conta 2. Funcionários não contam.",
+        "explain_groups": "Quantos grupos de clientes andaram juntos pela loja: pessoas lado a lado, no mesmo ritmo, "
+        "por pelo menos 2 segundos.",
+        "explain_employees_present": "Funcionários que as câmeras veem agora: reconhecidos pelo rosto (com "
+        "consentimento), pelo uniforme, por estarem na área de funcionários ou por ficarem muito tempo.",
+        "explain_average_dwell": "Quanto tempo, em média, um cliente ficou em cada zona desenhada nas câmeras.",
+        "explain_visits": "Visitas: quantas vezes um cliente entrou na zona.",
+        "explain_mean": "Média: o tempo total das visitas dividido pelo número de visitas.",
+        "explain_median": "Mediana: metade das visitas durou menos que isto, metade durou mais.",
+        "explain_p90": "P90: 9 de cada 10 visitas duraram até este tempo; só 1 em 10 durou mais.",
+        "explain_change": "Variação: quanto o período subiu (+) ou caiu (−) em relação ao período anterior de mesmo "
+        "tamanho.",
         # cameras
         "add_camera": "Adicionar câmera",
         "new_camera": "Nova câmera",
@@ -477,6 +500,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "demo": "demo",
         "account": "Account",
         "sign_out": "Sign out",
+        "navigation": "Navigation",
         "page_not_found": "This page does not exist.",
         "page_not_found_help": "Check the address or go back to the overview.",
         "page_failed": "This page failed.",
@@ -535,6 +559,28 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "first_step_text": "Give the camera's address (RTSP or HTTP), test the connection and draw the door's "
         "line. The figures appear here as soon as it starts counting.",
         "ask_manager": "Ask an owner or a manager to add the first camera.",
+        # what each figure means, shown where the figure is (web/explain.py)
+        "what_is_this": "What is “{name}”?",
+        "explain_people_now": "People the cameras see inside the store now, customers and staff. When two cameras "
+        "see the same place, one person may count twice.",
+        "explain_entries": "How many times someone crossed an entrance line inwards, staff included. “Customer "
+        "entries” are the same without the staff.",
+        "explain_customer_entries": "Entries without the staff: only the people the cameras did not recognise as "
+        "employees.",
+        "explain_exits": "How many times someone crossed an entrance line outwards, staff included.",
+        "explain_potential_customers": "How many purchases may happen: someone alone counts 1, a group of 2 to 4 "
+        "people together (a couple, a family) counts 1, a larger group counts 2. Staff do not count.",
+        "explain_groups": "How many groups of customers walked through the store together: people side by side, at "
+        "the same pace, for at least 2 seconds.",
+        "explain_employees_present": "Employees the cameras see now: recognised by face (with consent), by the "
+        "uniform, by being in the staff area or by staying a long time.",
+        "explain_average_dwell": "How long, on average, a customer stayed in each zone drawn on the cameras.",
+        "explain_visits": "Visits: how many times a customer went into the zone.",
+        "explain_mean": "Mean: the visits' total time divided by the number of visits.",
+        "explain_median": "Median: half the visits were shorter than this, half were longer.",
+        "explain_p90": "P90: 9 in 10 visits lasted up to this long; only 1 in 10 lasted longer.",
+        "explain_change": "Change: how much the period went up (+) or down (−) from the previous period of the same "
+        "length.",
         "add_camera": "Add camera",
         "new_camera": "New camera",
         "edit_camera": "Edit camera",

@@ -9,196 +9,28 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
 from datetime import datetime
-from functools import cache
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
-import httpx
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from shopflow.services.demo import sample_video
+from tests.web.browser.harness import (
+    EMAIL,
+    PASSWORD,
+    api,
+    live_picture_loaded,
+    live_picture_source,
+    setup_link,
+    shot,
+    wait_for,
+)
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "screenshots"
-EMAIL, PASSWORD = "dona@loja.com.br", "Caju-Verde-Manga-2026"
 NEW_LINE = "porta lateral"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_for(check: Callable[[], Any], timeout: float, what: str, every: float = 0.5) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:g} s waiting for {what}")
-        time.sleep(every)
-
-
-@pytest.fixture(scope="module")
-def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("dashboard")
-
-
-@pytest.fixture(scope="module")
-def server(workdir: Path) -> Iterator[str]:
-    """`shopflow serve --demo` on a free port with its own DATA_DIR (SQLite); its base URL."""
-    port = _free_port()
-    env = {
-        **os.environ,
-        "DATA_DIR": str(workdir / "data"),
-        "YOLO_IMGSZ": "320",
-        "DATABASE_URL": "",
-        "SESSION_SECRET": "",
-    }
-    log = (workdir / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shopflow.cli", "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=workdir,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-
-    def healthy() -> bool:
-        if process.poll() is not None:
-            raise AssertionError(f"the server exited: {(workdir / 'server.log').read_text()[-2000:]}")
-        try:
-            return httpx.get(f"{base}/api/health", timeout=2).status_code == 200
-        except httpx.HTTPError:
-            return False
-
-    try:
-        wait_for(healthy, 60, "the server to answer")
-        yield base
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    assert Path(CHROMIUM).is_file(), f"{CHROMIUM} is missing: apt-get install chromium (scripts/test.sh does it)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture(scope="module")
-def outside_requests() -> list[str]:
-    return []
-
-
-@pytest.fixture(scope="module")
-def csp_violations() -> list[str]:
-    return []
-
-
-@pytest.fixture(scope="module")
-def page(browser: Browser, server: str, outside_requests: list[str], csp_violations: list[str]) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="pt-BR")
-    server_host = urlsplit(server).netloc
-
-    def check(url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme in ("data", "blob", "about"):
-            return
-        if parts.netloc != server_host:
-            outside_requests.append(url)
-
-    context.on("request", lambda request: check(request.url))
-    opened = context.new_page()
-    opened.on("websocket", lambda socket_: check(socket_.url))
-    # Chromium reports what the Content-Security-Policy blocked (a script, a style, the websocket) on the console.
-    opened.on(
-        "console",
-        lambda message: csp_violations.append(message.text) if "Content Security Policy" in message.text else None,
-    )
-    opened.set_default_timeout(15_000)
-    yield opened
-    context.close()
-
-
-@pytest.fixture(autouse=True)
-def only_the_server(outside_requests: list[str], csp_violations: list[str]) -> Iterator[None]:
-    yield
-    assert outside_requests == [], "the page asked another host than the server"
-    assert csp_violations == [], "the Content-Security-Policy blocked part of the page"
-
-
-def live_picture_loaded(page: Page, camera_id: int) -> bool:
-    """The overview's live picture of the camera has shown a frame (q-img keeps two <img> layers)."""
-    return bool(
-        page.get_by_test_id(f"live-{camera_id}").evaluate(
-            "el => [...el.querySelectorAll('img')].some(img => img.complete && img.naturalWidth > 0)"
-        )
-    )
-
-
-def live_picture_source(page: Page, camera_id: int) -> str:
-    return str(
-        page.get_by_test_id(f"live-{camera_id}").evaluate(
-            "el => [...el.querySelectorAll('img')].map(img => img.getAttribute('src')).join(' ')"
-        )
-    )
-
-
-def shot(page: Page, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")  # else the fixed header is drawn where the page was scrolled to
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-
-
-def setup_link(workdir: Path) -> str:
-    """The one-time set-up link the server printed in its log (nobody else can claim a new install)."""
-    found = re.search(r"/setup\?token=[\w-]+", (workdir / "server.log").read_text())
-    assert found is not None, "the server printed no set-up link"
-    return found.group(0)
-
-
-@cache
-def api(server: str) -> httpx.Client:
-    """The API as the owner (a bearer token, after the first test made the owner)."""
-    answer = httpx.post(f"{server}/api/auth/token", json={"email": EMAIL, "password": PASSWORD})
-    assert answer.status_code == 200, answer.text
-    return httpx.Client(base_url=server, headers={"Authorization": f"Bearer {answer.json()['access_token']}"})
 
 
 def test_first_run_creates_the_administrator_and_signs_in(page: Page, server: str, workdir: Path) -> None:

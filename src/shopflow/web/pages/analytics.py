@@ -16,6 +16,7 @@ from shopflow.storage.errors import NotFoundError
 from shopflow.storage.records import CameraRecord, StoreRecord, UserRecord
 from shopflow.web.analytics import AnalyticsView, analytics_view, api_url, default_range
 from shopflow.web.context import runtime
+from shopflow.web.explain import EXPLANATIONS, caption, titled
 from shopflow.web.figures import store_cameras
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import (
@@ -145,14 +146,18 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
             ("groups", fmt_number(totals.groups)),
             ("average_dwell_seconds", fmt_duration(totals.average_dwell_seconds)),
         ):
-            with ui.card().classes("flex-1 min-w-[10rem] gap-1").mark(f"total-{key}"):
-                ui.label(_figure_label(key, rule)).classes("text-sm text-slate-700")
+            # 9rem: two cards share a row on a 390 px phone.
+            with ui.card().classes("flex-1 min-w-[9rem] gap-1").mark(f"total-{key}"):
+                if key in EXPLANATIONS:
+                    titled(_figure_label(key, rule), key)
+                else:  # the unique visitors: the definition in force is their caption below
+                    ui.label(_figure_label(key, rule)).classes("text-sm text-slate-700")
                 ui.label(value).classes("text-2xl font-bold")
                 if key == "unique_visitors":  # the definition in force, where the figure is
                     ui.label(label(explanation_key(rule))).classes("text-xs text-slate-700")
     with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
         with ui.card().classes("flex-[2] min-w-[20rem]"):
-            ui.label(t("daily_series")).classes("text-lg font-semibold")
+            titled(t("daily_series"), "entries", "exits", "potential_customers", classes="text-lg font-semibold")
             ui.echart(_daily_options(view)).classes("w-full h-72").mark("daily-chart")
         with ui.card().classes("flex-1 min-w-[16rem]").mark("peak-hours"):
             ui.label(t("peak_hours")).classes("text-lg font-semibold")
@@ -163,7 +168,7 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
                     ui.label(f"{peak.hour:02d}:00–{(peak.hour + 1) % 24:02d}:00")
                     ui.label(t("n_entries", n=fmt_number(peak.entries))).classes("font-semibold")
     with ui.card().classes("w-full"):
-        ui.label(t("hourly_series")).classes("text-lg font-semibold")
+        titled(t("hourly_series"), "entries", classes="text-lg font-semibold")
         if view.hourly is None:
             ui.label(t("hourly_too_long")).classes("text-slate-700")
         else:
@@ -191,6 +196,7 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
             {"name": "change", "label": t("change"), "field": "change"},
         ]
         ui.table(columns=columns, rows=rows, row_key="figure").props("flat dense").classes("w-full")
+        caption("change")
         if store.opening_hours:  # crossings outside opening hours (staff, cleaning) are shown apart
             outside = view.comparison.current_outside
             text = t("outside_hours_period", entries=fmt_number(outside.entries), exits=fmt_number(outside.exits))
@@ -221,6 +227,7 @@ def _results(view: AnalyticsView, store: StoreRecord, cameras: list[CameraRecord
                 for zone in view.zones.zones
             ]
             ui.table(columns=columns, rows=rows, row_key="key").props("flat dense").classes("w-full")
+            caption("visits", "mean", "median", "p90")
     heat_camera = camera_id if camera_id is not None else (cameras[0].id if cameras else None)
     if heat_camera is not None:
         with ui.card().classes("w-full"):

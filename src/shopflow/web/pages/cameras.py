@@ -21,7 +21,7 @@ from shopflow.web.figures import store_cameras
 from shopflow.web.geometry_editor import GeometryEditor
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, error_toast, page_title
+from shopflow.web.layout import banner, error_toast, named_dialog, page_title
 from shopflow.web.problems import explain, failed
 
 STATUS_EVERY_SECONDS = 2.0
@@ -33,6 +33,8 @@ STATUS_COLOURS = {
     "disabled": "grey-7",
     "finished": "grey-7",
 }
+# The light backgrounds among them, which take dark text to stay readable (WCAG AA); the others take white.
+DARK_TEXT_ON = {"warning"}
 
 
 def _verdict(result: ProbeResult) -> str:
@@ -85,7 +87,8 @@ class CameraRow:
     def show(self, camera: CameraRecord) -> None:
         self.camera = camera
         self.chip.set_text(status_text(camera.status))
-        self.chip.props(f"color={STATUS_COLOURS.get(camera.status.value, 'grey-7')}")
+        colour = STATUS_COLOURS.get(camera.status.value, "grey-7")
+        self.chip.props(f"color={colour} text-color={'black' if colour in DARK_TEXT_ON else 'white'}")
         last = fmt_datetime(camera.last_frame_at, self.store.timezone) if camera.last_frame_at else t("never")
         self.last_frame.set_text(t("last_frame", when=last))
         fps = fmt_number(camera.measured_fps, 1) if camera.measured_fps is not None else "—"
@@ -112,7 +115,10 @@ class CameraRow:
         ui.notify(t("camera_enabled") if enabled else t("camera_disabled"), type="positive")
 
     def _confirm_delete(self, reload: Any) -> None:
-        with ui.dialog() as dialog, ui.card().mark("delete-dialog"):
+        with (
+            named_dialog(t("delete_camera_question", name=self.camera.name)) as dialog,
+            ui.card().mark("delete-dialog"),
+        ):
             ui.label(t("delete_camera_question", name=self.camera.name)).classes("text-lg")
             ui.label(t("delete_camera_warning")).classes("text-slate-700")
             with ui.row().classes("w-full justify-end"):
@@ -192,7 +198,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                     placeholder="rtsp://usuario:senha@192.168.1.20:554/stream1",
                 )
                 .props("outlined")
-                .classes("flex-1 min-w-[20rem]")
+                .classes("flex-1 min-w-[min(20rem,100%)]")  # never wider than its card (a phone)
                 .mark("camera-source")
             )
             test_button = (

@@ -25,7 +25,7 @@ from shopflow.web.cameras import camera_service
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, t
-from shopflow.web.layout import banner, error_toast, page_title
+from shopflow.web.layout import banner, error_toast, named_dialog, page_title
 from shopflow.web.pages.cameras import failure
 from shopflow.web.uniform import PICTURE_WAIT_SECONDS as CAMERA_PICTURE_SECONDS
 from shopflow.web.uniform import UniformCard
@@ -169,7 +169,10 @@ class EmployeeCard:
         ui.notify(t("employee_activated") if active else t("employee_deactivated"), type="positive")
 
     def _consent_dialog(self) -> None:
-        with ui.dialog() as dialog, ui.card().classes("gap-3 min-w-[22rem]").mark("consent-dialog"):
+        with (
+            named_dialog(t("record_consent")) as dialog,
+            ui.card().classes("gap-3 min-w-[22rem]").mark("consent-dialog"),
+        ):
             ui.label(t("record_consent")).classes("text-lg font-semibold")
             method = (
                 ui.select(
@@ -258,7 +261,10 @@ class EmployeeCard:
 
     def _erase_dialog(self) -> None:
         name = self.profile.name
-        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("erase-dialog"):
+        with (
+            named_dialog(t("erase_question", name=name)) as dialog,
+            ui.card().classes("gap-3 max-w-xl").mark("erase-dialog"),
+        ):
             ui.label(t("erase_question", name=name)).classes("text-lg font-semibold")
             ui.label(t("erase_what")).classes("text-slate-700")
 
@@ -280,7 +286,10 @@ class EmployeeCard:
 
     def _withdraw_dialog(self) -> None:
         name = self.profile.name
-        with ui.dialog() as dialog, ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"):
+        with (
+            named_dialog(t("withdraw_question", name=name)) as dialog,
+            ui.card().classes("gap-3 max-w-xl").mark("withdraw-dialog"),
+        ):
             ui.label(t("withdraw_question", name=name)).classes("text-lg font-semibold")
             ui.label(t("withdraw_what")).classes("text-slate-700")
 

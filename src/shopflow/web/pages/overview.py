@@ -17,6 +17,7 @@ from shopflow.storage.records import StoreRecord, UserRecord
 from shopflow.web.auth import can_manage
 from shopflow.web.camera_reasons import reason_text
 from shopflow.web.context import runtime
+from shopflow.web.explain import titled
 from shopflow.web.figures import live_figures, recent_events, store_cameras, today_overview
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_duration, fmt_number, fmt_percent, fmt_time, status_text, t
@@ -32,9 +33,10 @@ LEGEND = (("legend_customer", "#1ea03c"), ("legend_group", "#ff8c00"), ("legend_
 class Card:
     """A figure with its caption; `set` changes the number without rebuilding anything."""
 
-    def __init__(self, caption: str, mark: str) -> None:
-        with ui.card().classes("min-w-[11rem] flex-1 gap-1").props(f'aria-label="{caption}"'):
-            ui.label(caption).classes("text-sm text-slate-700")
+    def __init__(self, caption: str, mark: str, figure: str) -> None:
+        # 9rem: two cards share a row on a 390 px phone.
+        with ui.card().classes("min-w-[9rem] flex-1 gap-1").props(f'aria-label="{caption}"'):
+            titled(caption, figure)  # the name says what is counted, its help icon how
             self.value = ui.label("…").classes("text-3xl font-bold text-slate-900").mark(mark)
             self.value.props(f'data-testid="{mark}"')
             self.note = ui.label("").classes("text-xs text-slate-700")
@@ -167,25 +169,27 @@ def add_page() -> None:
 async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
     rt = runtime()
     trouble = ui.column().classes("w-full gap-2")
-    with ui.row().classes("w-full gap-4 flex-wrap"):
-        people = Card(t("people_now"), "people-now")
-        entries = Card(t("entries_today"), "entries-today")
-        potential = Card(t("potential_customers_today"), "potential-today")
-        employees = Card(t("employees_present"), "employees-now")
-        groups = Card(t("groups_today"), "groups-today")
-        dwell = Card(t("average_dwell_today"), "dwell-today")
+    # On a phone the live pictures come first, then the cards, then the chart and the feed (CSS order, so the
+    # reading order on a wide screen is unchanged): the picture is on the first screen.
+    with ui.row().classes("w-full gap-4 flex-wrap max-sm:order-2"):
+        people = Card(t("people_now"), "people-now", "people_now")
+        entries = Card(t("entries_today"), "entries-today", "entries")
+        potential = Card(t("potential_customers_today"), "potential-today", "potential_customers")
+        employees = Card(t("employees_present"), "employees-now", "employees_present")
+        groups = Card(t("groups_today"), "groups-today", "groups")
+        dwell = Card(t("average_dwell_today"), "dwell-today", "average_dwell_seconds")
     # Crossings outside opening hours (staff arriving, cleaning) are kept out of today's figures and said here.
-    outside = ui.label("").classes("text-sm text-slate-700").mark("outside-hours")
+    outside = ui.label("").classes("text-sm text-slate-700 max-sm:order-2").mark("outside-hours")
     outside.set_visibility(bool(store.opening_hours))
-    with ui.row().classes("w-full gap-4 flex-wrap items-stretch"):
-        with ui.card().classes("flex-[2] min-w-[20rem]"):
-            ui.label(t("hourly_flow_title")).classes("text-lg font-semibold")
+    with ui.row().classes("w-full gap-4 flex-wrap items-stretch max-sm:order-3"):
+        with ui.card().classes("flex-[2] min-w-[20rem] max-sm:min-w-full"):
+            titled(t("hourly_flow_title"), "entries", classes="text-lg font-semibold")
             chart = ui.echart(_chart_options(None)).classes("w-full h-72").mark("hourly-chart")
         with ui.card().classes("flex-1 min-w-[16rem]"):
             ui.label(t("recent_events")).classes("text-lg font-semibold")
             feed = ui.column().classes("w-full gap-1").mark("event-feed")
     tiles: dict[int, LiveTile] = {}
-    with ui.card().classes("w-full"):
+    with ui.card().classes("w-full max-sm:order-1"):
         with ui.row().classes("w-full items-center gap-4 flex-wrap"):
             ui.label(t("live_cameras")).classes("text-lg font-semibold")
             for key, colour in LEGEND:
@@ -196,7 +200,7 @@ async def _overview(store: StoreRecord, live_ids: list[int]) -> None:
             ui.label(t("legend_line_signs")).classes("text-sm").mark("legend-line-signs")
         with ui.row().classes("w-full gap-4 flex-wrap"):
             for camera_id in live_ids:
-                with ui.column().classes("flex-1 min-w-[18rem] max-w-[40rem] gap-1"):
+                with ui.column().classes("flex-1 min-w-[18rem] max-sm:min-w-full max-w-[40rem] gap-1"):
                     caption = ui.label("").classes("text-sm font-medium").mark(f"live-caption-{camera_id}")
                     # q-img rather than interactive_image: it gives the picture its alt text, and with no
                     # transition it swaps frames without a flash.

@@ -33,7 +33,7 @@ from shopflow.web.auth import can_manage, require_caller
 from shopflow.web.context import runtime
 from shopflow.web.guard import member_page
 from shopflow.web.i18n import fmt_datetime, fmt_number, status_text, t
-from shopflow.web.layout import banner, page_title
+from shopflow.web.layout import banner, named_dialog, page_title
 from shopflow.web.pages.cameras import failure
 
 ROLES = (UserRole.OWNER, UserRole.MANAGER, UserRole.VIEWER)
@@ -305,7 +305,10 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
                 failure(t("create"), error)
                 return
             name.set_value("")
-            with ui.dialog() as dialog, ui.card().classes("gap-3").mark("new-key-dialog"):
+            with (
+                named_dialog(t("key_created", name=record.name)) as dialog,
+                ui.card().classes("gap-3").mark("new-key-dialog"),
+            ):
                 ui.label(t("key_created", name=record.name)).classes("text-lg font-semibold")
                 ui.label(t("key_shown_once")).classes("text-slate-700")
                 # The whole key, wrapped rather than cut by a field's width, and a button to copy it.
@@ -367,7 +370,7 @@ def _revoker(key_id: int, key_name: str, show: Any) -> Any:
         await show()
 
     def ask() -> None:
-        with ui.dialog() as dialog, ui.card().mark("revoke-dialog"):
+        with named_dialog(t("revoke_key_question", name=key_name)) as dialog, ui.card().mark("revoke-dialog"):
             ui.label(t("revoke_key_question", name=key_name)).classes("text-lg")
             ui.label(t("revoke_key_warning")).classes("text-slate-700")
             with ui.row().classes("w-full justify-end"):

@@ -17,6 +17,7 @@ from nicegui.testing import User
 
 from shopflow.domain.people import Detections
 from shopflow.pipeline.engine import CameraEngine
+from shopflow.pipeline.live_hub import LiveHub
 from shopflow.pipeline.sources import Frame
 from shopflow.storage.db import Database
 from shopflow.storage.records import StoreRecord
@@ -24,6 +25,7 @@ from shopflow.storage.repositories import CameraRepository
 from shopflow.storage.repositories.privacy import PrivacyRepository
 from shopflow.storage.repositories.staff_registry import StaffRegistry
 from shopflow.vision.detector import Image
+from shopflow.web.context import runtime
 
 from .conftest import RETRIES, add_store, add_user, sign_in
 
@@ -133,12 +135,15 @@ class CameraFeed:
     """A running camera as the server's worker would feed the live hub: the person picture, 20 times a second."""
 
     def __init__(self, camera_id: int) -> None:
-        from tests.web import dashboard_main
-
-        self.hub = dashboard_main.runtime.hub  # type: ignore[attr-defined]
         self.camera_id = camera_id
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
+
+    @property
+    def hub(self) -> LiveHub:
+        # The hub of the app serving the pages now: each test runs the dashboard's main file anew, so a hub
+        # looked up before the page opened may be an earlier test's.
+        return runtime().hub
 
     def _run(self) -> None:
         def nobody(_image: Image) -> Detections:

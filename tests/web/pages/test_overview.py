@@ -95,8 +95,8 @@ async def test_a_new_event_on_the_realtime_channel_redraws_the_figures_at_once(
     their slow timer (switched off here, so only the channel can bring the new crossing)."""
     import asyncio
 
+    from shopflow.web.context import runtime
     from shopflow.web.pages import overview
-    from tests.web import dashboard_main
 
     monkeypatch.setattr(overview, "SLOW_EVERY", 1_000_000)
     add_user(database)
@@ -104,7 +104,7 @@ async def test_a_new_event_on_the_realtime_channel_redraws_the_figures_at_once(
     now = datetime.now(UTC) - timedelta(minutes=1)
     await sign_in(user)
     await user.should_see("Nenhum evento ainda hoje.", retries=RETRIES)
-    broker = dashboard_main.runtime.broker  # type: ignore[attr-defined]
+    broker = runtime().broker  # the app serving the page now (each test runs the dashboard's main file anew)
     broker.bind(asyncio.get_running_loop())
     write(database, camera.id, [entry(now)])
     await asyncio.sleep(2.5)  # live ticks pass: without a message on the channel nothing is redrawn

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -36,6 +35,7 @@ from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.sources import SourceError
 from shopflow.pipeline.staff import FaceMatcher, StaffConfig
+from shopflow.terminal import err, fail, out
 from shopflow.vision.backends import Backend, backend_model
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.faces import Embedding
@@ -48,17 +48,10 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="ShopFlow: people-flow analytics for physical stores.", no_args_is_help=True, add_completion=False
 )
-err = Console(stderr=True)
-out = Console()
 
 
 class CliError(Exception):
     """A mistake the user can fix: printed as one line, exit status 2."""
-
-
-def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 def load_settings() -> Settings:

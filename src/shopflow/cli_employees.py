@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from shopflow.services.access import Caller
@@ -26,21 +25,10 @@ from shopflow.services.staff import (
 from shopflow.storage.db import Database
 from shopflow.storage.errors import StorageError
 from shopflow.storage.repositories.staff_registry import MAX_FACES, ConsentMethod, EmployeeProfile
+from shopflow.terminal import fail, out, say
 from shopflow.vision.faces import FaceError, PhotoRules
 
-err = Console(stderr=True)
-out = Console()
-
 OpenDatabase = Callable[[], Database]  # the migrated database of the settings (exits with one line if it cannot)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _say(message: str) -> None:
-    out.print(message, highlight=False, soft_wrap=True)
 
 
 def _consent(profile: EmployeeProfile) -> str:
@@ -51,7 +39,7 @@ def _consent(profile: EmployeeProfile) -> str:
 
 def _read_photos(paths: list[Path]) -> list[bytes]:
     if not 1 <= len(paths) <= MAX_FACES:
-        _fail(f"give 1 to {MAX_FACES} photos, got {len(paths)}")
+        fail(f"give 1 to {MAX_FACES} photos, got {len(paths)}")
     limit = PhotoRules().max_bytes + 1  # one byte over the limit tells a photo is too large
     photos = []
     for path in paths:
@@ -59,7 +47,7 @@ def _read_photos(paths: list[Path]) -> list[bytes]:
             with path.open("rb") as file:
                 photos.append(file.read(limit))
         except OSError as error:
-            _fail(f"cannot read {path}: {error.strerror}")
+            fail(f"cannot read {path}: {error.strerror}")
     return photos
 
 
@@ -78,11 +66,11 @@ def employee_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             profiles = staff.list(store)
         except StorageError as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
         if not profiles:
-            _say(f"no employees in store {store}")
+            say(f"no employees in store {store}")
             return
         table = Table()
         for column in ("id", "employee id", "name", "department", "position", "active", "consent", "faces"):
@@ -113,10 +101,10 @@ def employee_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             profile = staff.create(store, name, code, department=department, position=position)
         except (StorageError, StaffInputError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"added employee {profile.id} ({profile.code}) {profile.name} to store {profile.store_id}")
+        say(f"added employee {profile.id} ({profile.code}) {profile.name} to store {profile.store_id}")
 
     @commands.command("consent")
     def consent(
@@ -131,15 +119,15 @@ def employee_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             chosen = ConsentMethod(method.strip())
         except ValueError:
-            _fail(f"--method must be face or no_biometrics, not {method!r}")
+            fail(f"--method must be face or no_biometrics, not {method!r}")
         staff, database = service("consent")
         try:
             profile = staff.record_consent(employee, recorded_by=recorded_by, text_version=text_version, method=chosen)
         except (StorageError, StaffInputError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"consent recorded for employee {profile.id}: {_consent(profile)}")
+        say(f"consent recorded for employee {profile.id}: {_consent(profile)}")
 
     @commands.command("enrol")
     def enrol(
@@ -154,12 +142,12 @@ def employee_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             profile = staff.enrol_faces(employee, data)
         except PhotoRejectedError as error:
-            _fail(f"photo {photos[error.index]}: {error}")
+            fail(f"photo {photos[error.index]}: {error}")
         except (StorageError, EnrolmentRefusedError, FaceError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"enrolled {len(photos)} photo(s) for employee {profile.id}: {profile.faces} of {MAX_FACES}")
+        say(f"enrolled {len(photos)} photo(s) for employee {profile.id}: {profile.faces} of {MAX_FACES}")
 
     @commands.command("erase")
     def erase(
@@ -168,14 +156,14 @@ def employee_commands(open_database: OpenDatabase) -> typer.Typer:
     ) -> None:
         """LGPD erasure: deletes the face embeddings, blanks the personal fields, writes the audit log."""
         if not yes:
-            _fail(f"erasure cannot be undone; add --yes to erase employee {employee}")
+            fail(f"erasure cannot be undone; add --yes to erase employee {employee}")
         staff, database = service("erase")
         try:
             profile = staff.erase(employee)
         except StorageError as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"erased employee {profile.id}: faces deleted, personal fields blanked, recorded in the audit log")
+        say(f"erased employee {profile.id}: faces deleted, personal fields blanked, recorded in the audit log")
 
     return commands

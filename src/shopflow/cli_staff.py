@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from shopflow.reports.i18n import format_duration, format_time
@@ -24,21 +23,10 @@ from shopflow.services.staff_rules import StaffRulesService
 from shopflow.services.stores import StoreService
 from shopflow.storage.db import Database
 from shopflow.storage.errors import StorageError
+from shopflow.terminal import fail, out, say
 from shopflow.vision.uniform import Uniform
 
-err = Console(stderr=True)
-out = Console()
-
 OpenDatabase = Callable[[], Database]  # the migrated database of the settings (exits with one line if it cannot)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
-def _say(message: str) -> None:
-    out.print(message, highlight=False, soft_wrap=True)
 
 
 def _rgb(option: str, value: str | None) -> list[int] | None:
@@ -47,7 +35,7 @@ def _rgb(option: str, value: str | None) -> list[int] | None:
         return None
     parts = [part.strip() for part in value.split(",")]
     if len(parts) != 3 or not all(part.isdigit() for part in parts):
-        _fail(f"{option} must be three numbers 0..255 as R,G,B (e.g. 20,40,200), got {value!r}")
+        fail(f"{option} must be three numbers 0..255 as R,G,B (e.g. 20,40,200), got {value!r}")
     return [int(part) for part in parts]
 
 
@@ -86,11 +74,11 @@ def staff_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             saved = StaffRulesService(database, caller("uniform set")).set_uniform(store, data)
         except (StorageError, StaffInputError, AccessDeniedError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
         assert saved is not None
-        _say(f"store {store}: {_describe(saved)}; the cameras use it within 30 seconds")
+        say(f"store {store}: {_describe(saved)}; the cameras use it within 30 seconds")
 
     @uniform_commands.command("show")
     def uniform_show(store: Annotated[int, typer.Option("--store", help="The store's id.")]) -> None:
@@ -99,10 +87,10 @@ def staff_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             uniform = StaffRulesService(database, caller("uniform show")).uniform(store)
         except (StorageError, AccessDeniedError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"store {store}: " + ("no uniform" if uniform is None else _describe(uniform)))
+        say(f"store {store}: " + ("no uniform" if uniform is None else _describe(uniform)))
 
     @uniform_commands.command("clear")
     def uniform_clear(store: Annotated[int, typer.Option("--store", help="The store's id.")]) -> None:
@@ -111,10 +99,10 @@ def staff_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             StaffRulesService(database, caller("uniform clear")).set_uniform(store, None)
         except (StorageError, AccessDeniedError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
-        _say(f"store {store}: uniform removed")
+        say(f"store {store}: uniform removed")
 
     @commands.command("attendance")
     def attendance(
@@ -126,18 +114,18 @@ def staff_commands(open_database: OpenDatabase) -> typer.Typer:
         try:
             chosen = date.fromisoformat(day.strip())
         except ValueError:
-            _fail(f"--day must be a date as YYYY-MM-DD, got {day!r}")
+            fail(f"--day must be a date as YYYY-MM-DD, got {day!r}")
         database = open_database()
         try:
             timezone = StoreService(database, caller("attendance")).get(store).timezone
             found = AttendanceService(database, caller("attendance")).day(store, chosen)
         except (StorageError, AccessDeniedError) as error:
-            _fail(str(error))
+            fail(str(error))
         finally:
             database.dispose()
         zone = ZoneInfo(timezone)
         if not found.employees:
-            _say(f"store {store}, {chosen.isoformat()}: no employee recognised by face")
+            say(f"store {store}, {chosen.isoformat()}: no employee recognised by face")
         else:
             table = Table(title=f"store {store}, {chosen.isoformat()} ({timezone})")
             for column in ("employee", "employee id", "first seen", "last seen", "on the floor", "cameras"):
@@ -153,6 +141,6 @@ def staff_commands(open_database: OpenDatabase) -> typer.Typer:
                 )
             out.print(table)
         rules = ", ".join(f"{rule} {n}" for rule, n in sorted(found.staff.by_rule.items())) or "none"
-        _say(f"staff tracks: {found.staff.tracks} (by rule: {rules})")
+        say(f"staff tracks: {found.staff.tracks} (by rule: {rules})")
 
     return commands

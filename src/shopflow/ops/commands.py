@@ -7,27 +7,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 
 from shopflow.config.settings import Settings
 from shopflow.ops.backup import BackupSources
 from shopflow.ops.settings import BACKUP_TYPES, OpsSettings
-
-err = Console(stderr=True)
-out = Console()
+from shopflow.terminal import err, fail, out
 
 backup_app = typer.Typer(help="Back up the database, configuration and media; verify an archive.", add_completion=False)
 config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True, add_completion=False)
 retention_app = typer.Typer(help="Data retention (LGPD).", no_args_is_help=True, add_completion=False)
-
-
-def _fail(message: str) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(2)
 
 
 def _settings() -> tuple[Settings, OpsSettings]:
@@ -36,7 +28,7 @@ def _settings() -> tuple[Settings, OpsSettings]:
     except ValidationError as error:
         first = error.errors()[0]
         key = ".".join(str(p) for p in first["loc"]).upper()
-        _fail(f"setting {key}: {first['msg']}")
+        fail(f"setting {key}: {first['msg']}")
 
 
 def _sources(settings: Settings) -> BackupSources:
@@ -61,15 +53,15 @@ def backup(
     from shopflow.ops.backup import BackupError, create_backup, prune_backups
 
     if kind not in BACKUP_TYPES:
-        _fail(f"--type must be one of {', '.join(BACKUP_TYPES)}, got {kind!r}")
+        fail(f"--type must be one of {', '.join(BACKUP_TYPES)}, got {kind!r}")
     settings, ops = _settings()
     target = directory or ops.resolved_backup_dir(settings.data_dir)
     try:
         result = create_backup(kind, _sources(settings), target, key=ops.encryption_key())
     except BackupError as error:
-        _fail(str(error))
+        fail(str(error))
     except OSError as error:
-        _fail(f"cannot write the backup to {target}: {error.strerror}")
+        fail(f"cannot write the backup to {target}: {error.strerror}")
     removed = prune_backups(target, keep_days or ops.backup_keep_days)
     rows = sum((result.manifest.get("database") or {}).get("row_counts", {}).values())
     out.print(
@@ -96,7 +88,7 @@ def backup_verify(
     try:
         result = verify_backup(archive, key=ops.encryption_key(), server_url=server or settings.resolved_database_url)
     except BackupError as error:
-        _fail(str(error))
+        fail(str(error))
     rows = sum(result.row_counts.values())
     what = f"; {rows} rows in {len(result.row_counts)} tables restored and counted" if result.row_counts else ""
     out.print(
@@ -124,12 +116,12 @@ def restore(
     from shopflow.ops.restore import restore_backup
 
     if not yes:
-        _fail("restore replaces the current database with the archive's; add --yes to do it")
+        fail("restore replaces the current database with the archive's; add --yes to do it")
     settings, ops = _settings()
     try:
         result = restore_backup(archive, _sources(settings), key=ops.encryption_key())
     except BackupError as error:
-        _fail(str(error))
+        fail(str(error))
     rows = sum(result.row_counts.values())
     out.print(
         f"restored {archive} ({result.kind}, made {result.created_at}): {result.files} files, {rows} rows, "

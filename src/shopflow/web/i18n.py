@@ -150,6 +150,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "never": "nunca",
         "camera_name": "Nome da câmera",
         "source_url": "Endereço da câmera (URL)",
+        "source_placeholder": "rtsp://usuario:senha@192.168.1.20:554/stream1",
         "source_help": "Ex.: rtsp://usuario:senha@192.168.1.20:554/stream1, http://.../video.mjpg, o nome de "
         "um arquivo de vídeo na pasta de mídia do servidor (DATA_DIR/media) ou o número de uma webcam.",
         "loop_video": "Repetir o vídeo quando terminar",
@@ -612,6 +613,7 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "never": "never",
         "camera_name": "Camera name",
         "source_url": "Camera address (URL)",
+        "source_placeholder": "rtsp://user:password@192.168.1.20:554/stream1",
         "source_help": "E.g. rtsp://user:password@192.168.1.20:554/stream1, http://.../video.mjpg, the name of a "
         "video file in the server's media folder (DATA_DIR/media), or a webcam number.",
         "loop_video": "Play the video again when it ends",

@@ -195,7 +195,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                 ui.input(
                     t("source_url"),
                     value=camera.source_url if camera else "",
-                    placeholder="rtsp://usuario:senha@192.168.1.20:554/stream1",
+                    placeholder=t("source_placeholder"),
                 )
                 .props("outlined")
                 .classes("flex-1 min-w-[min(20rem,100%)]")  # never wider than its card (a phone)

@@ -19,4 +19,5 @@ if [ ! -x /usr/bin/chromium ]; then
   echo "== installing chromium for the browser tests"
   apt-get update -qq && apt-get install -y -qq chromium
 fi
-echo "== pytest";       pytest "$@"
+# Three workers on two cores: one analyses video while the others run the tests that mostly wait (tests/conftest.py).
+echo "== pytest";       pytest -n "${SHOPFLOW_TEST_WORKERS:-3}" --dist loadfile "$@"

@@ -8,12 +8,15 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
+from xdist.remote import Producer
+from xdist.scheduler import LoadScopeScheduling
 
 from shopflow.storage import migrate
 from shopflow.storage.db import Database, normalise_url
@@ -41,6 +44,50 @@ def _reachable(url: str) -> str | None:
         return str(error.orig or error).strip().splitlines()[0]
     finally:
         engine.dispose()
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@cache
+def analyses_video(path: str) -> bool:
+    """Whether the test file at `path` (relative to the repository) is marked `video`."""
+    file = ROOT / path
+    return file.suffix == ".py" and "pytest.mark.video" in file.read_text(encoding="utf-8")
+
+
+class VideoOnOneWorker(LoadScopeScheduling):
+    """`--dist loadfile` (scripts/test.sh), except that every file of video tests is one unit of work, and files
+    are handed out in the order they were collected.
+
+    Why one unit: a video analysis keeps both cores busy, while most other tests wait on a socket, a subprocess or
+    the database. Two analyses side by side only slow each other down (and push the server tests towards their
+    timeouts); one analysis beside the waiting tests fills the idle core. Whole files stay on one worker so a
+    module's fixtures are set up once. (xdist's own `loadgroup` would say this with marks, but it stopped
+    grouping on pytest 9.2: pytest-dev/pytest-xdist#1386.)
+
+    Why in order: NiceGUI's simulated user (tests/web/pages, collected last) resets NiceGUI's configuration when
+    a test ends, after which a worker can no longer start the server app; xdist's default largest-file-first order
+    would run API tests after page tests.
+    """
+
+    def __init__(self, config: pytest.Config, log: Producer | None = None) -> None:
+        config.option.loadscopereorder = False
+        super().__init__(config, log)
+
+    def _split_scope(self, nodeid: str) -> str:
+        path = nodeid.split("::", 1)[0]
+        return "video" if analyses_video(path) else path
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The CLI tests set the terminal's width with COLUMNS for the command they run; rich fixes a console's width
+    # for good when COLUMNS is already set as it is made, and xdist's workers start with COLUMNS=80.
+    os.environ.pop("COLUMNS", None)
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
+    return VideoOnOneWorker(config, log) if config.getvalue("dist") == "loadfile" else None
 
 
 @pytest.fixture(scope="session")

@@ -6,9 +6,10 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shopflow.api.errors import InvalidInputError
+from shopflow.api.params import DATE_RANGE, Instant
 from shopflow.api.security import AccountsDep, CallerDep, SessionDep, get_caller
 from shopflow.config.credentials import MAX_PASSWORD_LENGTH, PasswordError
 from shopflow.services.access import Permission
@@ -136,8 +137,8 @@ def sign_out_user(user_id: UserId, caller: CallerDep, accounts: AccountsDep) -> 
 def audit_log(
     session: SessionDep,
     caller: CallerDep,
-    since: Annotated[AwareDatetime | None, Query(description="from this time on, with its zone")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="before this time, with its zone")] = None,
+    since: Annotated[Instant | None, Query(description=f"from this time on, with its zone; {DATE_RANGE}")] = None,
+    until: Annotated[Instant | None, Query(description=f"before this time, with its zone; {DATE_RANGE}")] = None,
     action: Annotated[str | None, Query(max_length=50, description="only this action, e.g. sign_in_failed")] = None,
     before_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="the next page: the last id seen")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,

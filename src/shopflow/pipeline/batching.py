@@ -10,6 +10,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from shopflow.domain.people import Detections
+from shopflow.pipeline.priority import lower_this_thread
 from shopflow.vision.detector import Image, YoloOnnxDetector, input_shape
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ class SharedDetector:
             return batch
 
     def _run(self) -> None:
+        lower_this_thread()
         while True:
             batch = self._take_batch()
             if not batch:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from shopflow.pipeline.batching import SharedDetector
 from shopflow.pipeline.camera import CameraSpec, StatusListener
 from shopflow.pipeline.engine import EngineSettings
+from shopflow.pipeline.priority import made_in_background
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.worker import CameraWorker, FrameListener
 from shopflow.vision.detector import YoloOnnxDetector
@@ -54,7 +55,9 @@ class CameraSupervisor:
     def _shared(self, imgsz: int) -> SharedDetector:
         shared = self._detectors.get(imgsz)
         if shared is None:
-            shared = self._detectors[imgsz] = SharedDetector(self._detector_factory(imgsz))
+            # Loaded on a thread of camera priority: the model's own threads are started as it loads.
+            detector = made_in_background(lambda: self._detector_factory(imgsz), name="detector-loader")
+            shared = self._detectors[imgsz] = SharedDetector(detector)
         return shared
 
     def sync(self, specs: Iterable[CameraSpec]) -> None:

@@ -16,6 +16,7 @@ from shopflow.pipeline.batching import SharedDetector
 from shopflow.pipeline.camera import CameraReport, CameraSpec, StatusListener
 from shopflow.pipeline.engine import CameraEngine, EngineSettings, FrameResult
 from shopflow.pipeline.live_frames import NewestFrameReader
+from shopflow.pipeline.priority import lower_this_thread
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source
 from shopflow.pipeline.staff import staff_config
@@ -99,6 +100,7 @@ class CameraWorker:
             self._report(self._state, reason)
 
     def _run(self) -> None:
+        lower_this_thread()  # the camera's frame reader, started from here, inherits it
         self._detector.register()
         try:
             self._loop()

@@ -11,10 +11,11 @@ added in one language is seen missing in the other (a test checks both have the 
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from nicegui import app
+from nicegui import app, ui
 
 from shopflow.domain.cameras import CameraStatus
 from shopflow.reports import i18n as report_i18n
@@ -955,6 +956,25 @@ def current_lang() -> Lang:
         if value == known:
             return known
     return DEFAULT_LANG
+
+
+# The language NiceGUI renders a page in: it names the page (`<html lang>`, for screen readers and translators) and
+# chooses the words Quasar draws itself (a date picker's months and weekdays, a table's "rows per page").
+QUASAR_LANGUAGES: dict[Lang, str] = {"pt-BR": "pt-BR", "en": "en-US"}
+
+
+def render_in_reader_language() -> None:
+    """Render the page being built in the reader's language rather than the app-wide pt-BR.
+
+    NiceGUI takes a page's language from its route, shared by every visitor; this page's client gets a copy of
+    the route with the reader's language, so an English reader's date picker says "January", not "Janeiro".
+    """
+    client = ui.context.client
+    wanted = QUASAR_LANGUAGES[current_lang()]
+    if client.page.resolve_language() != wanted:
+        page = copy.copy(client.page)
+        page.language = wanted  # type: ignore[assignment]
+        client.page = page
 
 
 def translate(lang: Lang, key: str, **values: object) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
@@ -16,7 +15,7 @@ from shopflow.storage.repositories import UserRepository
 from shopflow.web.auth import STORE_KEY, can_handle_staff, current_caller, sign_out
 from shopflow.web.camera_reasons import reason_text
 from shopflow.web.context import runtime
-from shopflow.web.i18n import LANG_KEY, current_lang, status_text, t
+from shopflow.web.i18n import LANG_KEY, current_lang, render_in_reader_language, status_text, t
 
 NAV = (
     ("/", "nav_overview", "insights"),
@@ -95,8 +94,7 @@ def apply_theme() -> None:
 def frame(user: UserRecord, active: str) -> StoreRecord | None:
     """Draw the header for `active` (a NAV path) and return the store to show (None: there is no store)."""
     ui.query("body").classes("bg-slate-50")
-    # The page is served with the app-wide language; screen readers and translators need the user's own.
-    ui.run_javascript(f"document.documentElement.lang = {json.dumps(current_lang())}")
+    render_in_reader_language()
     stores = _stores()
     store = pick_store(stores)
     # On a phone (under 640 px) the header stays one row: the links show only their icons (their names stay

@@ -13,7 +13,7 @@ from shopflow.storage.errors import AlreadyExistsError
 from shopflow.storage.records import Language
 from shopflow.web.auth import accounts, sign_in
 from shopflow.web.context import runtime
-from shopflow.web.i18n import LANG_KEY, current_lang, t
+from shopflow.web.i18n import LANG_KEY, current_lang, render_in_reader_language, t
 from shopflow.web.problems import failed
 
 
@@ -28,6 +28,7 @@ def _language_switch() -> None:
 
 
 def _shell(title: str) -> ui.card:
+    render_in_reader_language()
     ui.query("body").classes("bg-slate-100")
     with ui.column().classes("w-full items-center p-4 mt-8 gap-4"):
         ui.label("ShopFlow").classes("text-3xl font-bold text-slate-900").props('role="heading" aria-level="1"')

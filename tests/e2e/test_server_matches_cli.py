@@ -15,7 +15,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
 
 from shopflow.analysis.report import AnalysisReport
@@ -25,6 +24,7 @@ from shopflow.pipeline.staff import StaffConfig
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
 from shopflow.vision.uniform import Uniform, uniform_from_box
+from tests.sample_video import sample_frame
 
 from .server import Server, running_server
 
@@ -42,14 +42,7 @@ FPS = 5.0
 
 def bj_jacket() -> Uniform:
     """The uniform as the dashboard takes it: a box drawn round BJ on frame 670, the jacket only."""
-    video = cv2.VideoCapture(str(SAMPLE))
-    try:
-        video.set(cv2.CAP_PROP_POS_FRAMES, 670)
-        ok, image = video.read()
-    finally:
-        video.release()
-    assert ok
-    return replace(uniform_from_box(image, (565.0, 264.0, 598.0, 371.0), "jaqueta azul"), lower=None)
+    return replace(uniform_from_box(sample_frame(670), (565.0, 264.0, 598.0, 371.0), "jaqueta azul"), lower=None)
 
 
 @pytest.fixture(scope="module")

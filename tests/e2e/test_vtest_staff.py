@@ -16,10 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import cv2
 import pytest
 
 from shopflow.vision.uniform import load_uniform, uniform_from_box
+from tests.sample_video import sample_frame
 
 pytestmark = pytest.mark.video
 
@@ -33,24 +33,13 @@ BJ_FRAME = 670
 BJ_BOX = (565.0, 264.0, 598.0, 371.0)  # drawn round BJ, whole body, on frame 670
 
 
-def frame(index: int) -> cv2.typing.MatLike:
-    video = cv2.VideoCapture(str(SAMPLE))
-    try:
-        video.set(cv2.CAP_PROP_POS_FRAMES, index)
-        ok, image = video.read()
-    finally:
-        video.release()
-    assert ok
-    return image
-
-
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     """One `shopflow analyze` of the sample with BJ's jacket as the uniform (the JSON report and the printout),
     shared by the tests below: a pass over the video takes minutes on two cores."""
     folder = tmp_path_factory.mktemp("staff")
     # A jacket is the uniform; trousers are the wearer's own, so the lower colour is left free.
-    uniform = replace(uniform_from_box(frame(BJ_FRAME), BJ_BOX, "blue jacket"), lower=None)
+    uniform = replace(uniform_from_box(sample_frame(BJ_FRAME), BJ_BOX, "blue jacket"), lower=None)
     uniform_file = folder / "uniform.json"
     uniform_file.write_text(json.dumps(uniform.to_json()), encoding="utf-8")
     assert load_uniform(uniform_file) == uniform

@@ -10,6 +10,7 @@ import pytest
 
 from shopflow.domain.people import TrackedPerson
 from shopflow.vision.uniform import Uniform, UniformError, uniform_from_box, uniform_from_json, wears
+from tests.sample_video import sample_frame
 
 SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
 # On frame 670 (see tests/e2e/vtest_ground_truth.md): BJ in a light-blue jacket; K all in black; BL (blonde
@@ -21,14 +22,7 @@ BL = (223.0, 345.0, 285.0, 470.0)
 
 @pytest.fixture(scope="module")
 def frame() -> cv2.typing.MatLike:
-    video = cv2.VideoCapture(str(SAMPLE))
-    try:
-        video.set(cv2.CAP_PROP_POS_FRAMES, 670)
-        ok, image = video.read()
-    finally:
-        video.release()
-    assert ok
-    return image
+    return sample_frame(670)
 
 
 def person(box: tuple[float, float, float, float]) -> TrackedPerson:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -12,10 +11,10 @@ import pytest
 from shopflow.reports.heatmap import NEUTRAL_BACKGROUND, combine_grids, heatmap_png, render
 from shopflow.storage.db import Database
 from shopflow.storage.rollup_records import HeatmapGrid
+from tests.sample_video import sample_frame
 
 from .helpers import SAO_PAULO, heat, local, make_store, write
 
-SAMPLE = Path(__file__).resolve().parents[3] / "src" / "shopflow" / "assets" / "vtest.avi"
 DAY = date(2024, 3, 10)
 GRID = [[0.0] * 8 for _ in range(6)]
 GRID[1][6] = 100.0  # hot: top right
@@ -93,13 +92,7 @@ def test_grids_of_other_sizes_are_resampled_keeping_their_person_seconds(other_s
 
 def test_a_heatmap_over_a_camera_frame_is_a_small_png_that_looks_the_same(database: Database) -> None:
     """Issue 10, item 14: over the sample's frame the 24-bit PNG took 575 KB or more; the palette PNG is a quarter."""
-    video = cv2.VideoCapture(str(SAMPLE))
-    try:
-        video.set(cv2.CAP_PROP_POS_FRAMES, 300)
-        ok, frame = video.read()
-    finally:
-        video.release()
-    assert ok
+    frame = sample_frame(300)
     store, (camera,) = make_store(database)
     write(database, camera.id, [heat(local(SAO_PAULO, 2024, 3, 10, 10, 1), GRID, width=768, height=576)])
     with database.session() as session:

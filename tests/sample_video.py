@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-SAMPLE = Path(__file__).resolve().parents[1] / "src" / "shopflow" / "assets" / "vtest.avi"
+from shopflow.services.demo import sample_video
 
 
 def sample_frame(index: int) -> npt.NDArray[np.uint8]:
     """Frame `index` of the sample, BGR."""
-    video = cv2.VideoCapture(str(SAMPLE))
+    video = cv2.VideoCapture(str(sample_video()))
     try:
         video.set(cv2.CAP_PROP_POS_FRAMES, index)
         ok, image = video.read()

@@ -257,3 +257,14 @@ def test_read_then_write_survives_a_concurrent_writer(database: Database) -> Non
     with database.session() as session:
         final = CameraRepository(session).get(camera.id)
     assert (final.name, final.status) == ("renamed", CameraStatus.ONLINE)
+
+
+def test_a_late_report_does_not_turn_a_disabled_camera_back_online(database: Database) -> None:
+    # A worker's last report can be written just after the camera was disabled (seen on CI under load).
+    _, (camera,) = store_with_cameras(database)
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, enabled=False)
+    with database.session() as session:
+        CameraRepository(session).set_status(camera.id, CameraStatus.ONLINE, measured_fps=5.0)
+    with database.session() as session:
+        assert CameraRepository(session).get(camera.id).status == CameraStatus.DISABLED

@@ -291,8 +291,11 @@ class CameraRepository:
             values["measured_fps"] = measured_fps
         if dropped_frames is not None:
             values["dropped_frames"] = dropped_frames
-        result = self._session.execute(update(CameraRow).where(CameraRow.id == camera_id).values(**values))
-        if result.rowcount == 0:  # type: ignore[attr-defined]
+        # Only an enabled camera's status is the pipeline's to say: a worker's last report, written just after the
+        # camera was disabled, must not turn `disabled` back into `online`.
+        running = update(CameraRow).where(CameraRow.id == camera_id, CameraRow.enabled.is_(True))
+        result = self._session.execute(running.values(**values))
+        if result.rowcount == 0 and self._session.get(CameraRow, camera_id) is None:  # type: ignore[attr-defined]
             raise NotFoundError("camera", camera_id)
 
     def list_enabled(self, store_id: int | None = None) -> list[CameraSource]:

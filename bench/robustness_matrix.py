@@ -43,7 +43,7 @@ def main() -> None:
         counts = " | ".join(str(report.lines[line][direction]) for line, direction in keys)
         print(
             f"| {variant.description} | {variant.fps:g} | {counts} | {report.unique_visitors} "
-            f"| {accuracy(report):.1%} | {seconds:.0f} |",
+            f"| {accuracy(report.lines):.1%} | {seconds:.0f} |",
             flush=True,
         )
 

@@ -29,7 +29,7 @@ from shopflow.cli_staff import staff_commands
 from shopflow.config.files import PRIVATE_UMASK
 from shopflow.config.geometry import check_unique_names, parse_line, parse_zone
 from shopflow.config.settings import Settings
-from shopflow.domain.cameras import check_imgsz
+from shopflow.domain.cameras import check_imgsz, check_rotation
 from shopflow.domain.geometry import GeometryError
 from shopflow.ops.commands import backup_app, config_app, restore, retention_app
 from shopflow.pipeline.analyze import analyze_source
@@ -102,6 +102,12 @@ def analyze(
     ] = None,
     fps: Annotated[float | None, typer.Option("--fps", help="Frames per second to analyse (default: all).")] = None,
     imgsz: Annotated[int | None, typer.Option("--imgsz", help="Detector input size, 320..1280.")] = None,
+    rotate: Annotated[
+        int,
+        typer.Option(
+            "--rotate", help="Turn the picture clockwise first: 0, 90, 180 or 270 (a camera mounted upside down: 180)."
+        ),
+    ] = 0,
     json_out: Annotated[Path | None, typer.Option("--json", help="Write the report as JSON here.")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="Write an annotated MP4 video here.")] = None,
     no_motion_gate: Annotated[
@@ -128,7 +134,7 @@ def analyze(
 
     try:
         staff = staff_config(staff_zone or [], staff_after, uniform, employee or [])
-        report = _analyze(video, line or [], zone or [], fps, imgsz, annotate, no_motion_gate, staff)
+        report = _analyze(video, line or [], zone or [], fps, imgsz, annotate, no_motion_gate, staff, rotate)
     except (CliError, GeometryError, SourceError, ModelError, UniformError, FaceError) as error:
         fail(str(error))
         return
@@ -150,6 +156,7 @@ def _analyze(
     annotate: Path | None,
     no_motion_gate: bool,
     staff: StaffConfig | None = None,
+    rotation: int = 0,
 ) -> AnalysisReport:
     from shopflow.pipeline.engine import engine_settings as build_engine_settings
 
@@ -161,6 +168,7 @@ def _analyze(
         raise CliError(f"--fps must be between 0 and 120, got {fps:g}")
     try:
         size = check_imgsz(imgsz or settings.yolo_imgsz, "--imgsz")
+        check_rotation(rotation, "--rotate")
     except ValueError as error:
         raise CliError(str(error)) from None
     engine_settings = build_engine_settings(settings.yolo_confidence, motion_gate=not no_motion_gate)
@@ -193,6 +201,7 @@ def _analyze(
             annotate_to=annotate,
             on_progress=on_progress,
             staff=staff,
+            rotation=rotation,
         )
 
 

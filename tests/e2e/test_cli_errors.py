@@ -47,6 +47,7 @@ CASES = [
     ("two lines with one name", [str(SAMPLE), "--line", "a:0.1,0.5,0.9,0.5", "--line", "a:0.5,0.1,0.5,0.9"], "named"),
     ("absurd input size", [str(SAMPLE), "--imgsz", "100"], "--imgsz"),
     ("negative fps", [str(SAMPLE), "--fps", "-2"], "--fps"),
+    ("a turn that is not a quarter", [str(SAMPLE), "--rotate", "45"], "--rotate must be 0, 90, 180 or 270"),
 ]
 
 

@@ -7,7 +7,7 @@ Used by tests/e2e/test_vtest_variants.py and bench/robustness_matrix.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from shopflow.analysis.report import AnalysisReport, ReportBuilder
-from shopflow.domain.geometry import CountingLine, Point, Zone
+from shopflow.domain.geometry import CountingLine, Point, Zone, turn_point
 from shopflow.pipeline.engine import CameraEngine, DetectFn
 from shopflow.pipeline.sources import Frame, open_source
 
@@ -51,6 +51,15 @@ def _flip_y(point: Point) -> Point:
 def _mirror(move: Callable[[Point], Point]) -> Callable[[CountingLine], CountingLine]:
     # A mirror turns the side of a line round; drawing it the other way turns it back, so `in` stays `in`.
     return lambda line: CountingLine(line.name, move(line.b), move(line.a))
+
+
+def _half_turn(point: Point) -> Point:
+    return turn_point(point, 180)
+
+
+def _turned(line: CountingLine) -> CountingLine:
+    # A turn is no mirror: the line keeps its sides, so it is drawn the same way round.
+    return CountingLine(line.name, _half_turn(line.a), _half_turn(line.b))
 
 
 def _same(line: CountingLine) -> CountingLine:
@@ -137,6 +146,13 @@ VARIANTS: Sequence[Variant] = (
         move_line=_mirror(_flip_y),
         move_point=_flip_y,
     ),
+    Variant(
+        "upside-down",
+        "turned 180° (a camera mounted upside down, no rotation set)",
+        transform=lambda image: cv2.rotate(image, cv2.ROTATE_180),
+        move_line=_turned,
+        move_point=_half_turn,
+    ),
     Variant("7.5fps", "sampled at 7.5 fps", fps=7.5),
     Variant("10fps", "sampled at 10 fps (every frame)", fps=10.0),
 )
@@ -156,16 +172,19 @@ def analyse(variant: Variant, detect: DetectFn) -> AnalysisReport:
     return builder.build(count, 79.5, 0.0, {}, engine.detector_runs)
 
 
-def errors(report: AnalysisReport) -> dict[tuple[str, str], int]:
+LineCounts = Mapping[str, Mapping[str, int]]  # line -> direction -> count, as a report or its JSON has them
+
+
+def errors(lines: LineCounts) -> dict[tuple[str, str], int]:
     """Per line and direction, how far the count is outside what the ground truth allows."""
     out: dict[tuple[str, str], int] = {}
     for (line, direction), (low, high) in TRUTH.items():
-        measured = report.lines[line][direction]
+        measured = lines[line][direction]
         out[(line, direction)] = max(low - measured, measured - high, 0)
     return out
 
 
-def accuracy(report: AnalysisReport) -> float:
+def accuracy(lines: LineCounts) -> float:
     """1 - sum of |error| / sum of truth over both lines and both directions."""
     truth = sum(low for low, _ in TRUTH.values())
-    return 1.0 - sum(errors(report).values()) / truth
+    return 1.0 - sum(errors(lines).values()) / truth

@@ -119,6 +119,25 @@ def test_file_sampling_keeps_frames_at_the_requested_rate(
         assert green > 200, "a kept frame must be its own image, not a neighbour's"
 
 
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turned_file_source_hands_out_upright_pictures_and_their_size(mp4: Path, rotation: int) -> None:
+    as_sent = read_all(str(mp4))
+    with open_source(str(mp4), rotation=rotation) as source:
+        sideways = rotation in (90, 270)
+        assert source.frame_size == ((HEIGHT, WIDTH) if sideways else (WIDTH, HEIGHT))
+        turned = list(source)
+    assert len(turned) == len(as_sent)
+    turns = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    for mine, theirs in zip(turned, as_sent, strict=True):
+        assert (mine.index, mine.timestamp) == (theirs.index, theirs.timestamp)
+        assert np.array_equal(mine.image, cv2.rotate(theirs.image, turns[rotation]))
+
+
+def test_a_source_refuses_a_turn_that_is_not_a_quarter(mp4: Path) -> None:
+    with pytest.raises(ValueError, match="rotation must be 0, 90, 180 or 270"):
+        open_source(str(mp4), rotation=45)
+
+
 def test_missing_video_file_names_the_path(tmp_path: Path) -> None:
     missing = tmp_path / "no-such-recording.mp4"
     with pytest.raises(SourceError) as error:
@@ -534,6 +553,18 @@ def test_mjpeg_camera_gives_frames_with_increasing_stream_time(camera: MjpegCame
     assert 1.0 < stamps[-1] - stamps[0] < 2.5
     assert all(f.captured_at.tzinfo is UTC for f in frames)
     assert frames[0].image.shape == (HEIGHT, WIDTH, 3)
+
+
+def test_a_turned_camera_sends_upright_pictures_from_its_first_frame(camera: MjpegCamera) -> None:
+    with open_source(camera.url(), rotation=90, open_timeout_seconds=3.0, read_timeout_seconds=3.0) as source:
+        frames = take(iter(source), 3, within_seconds=10.0)
+        assert source.frame_size == (HEIGHT, WIDTH)
+    assert len(frames) == 3
+    for frame in frames:
+        assert frame.image.shape == (WIDTH, HEIGHT, 3)
+        # The green box (left of the picture as sent, tall and narrow) is near the top once turned clockwise.
+        rows, cols = np.nonzero(frame.image[:, :, 1] > 128)
+        assert rows.max() < WIDTH / 2 and cols.max() - cols.min() > rows.max() - rows.min()
 
 
 def test_mjpeg_sampling_keeps_about_the_requested_rate(camera: MjpegCamera) -> None:

@@ -31,6 +31,16 @@ def check_geometry_counts(lines: int, zones: int) -> None:
             )
 
 
+def turn_point(point: Point, degrees: int) -> Point:
+    """Where a point, in fractions of a picture, lands when the picture is turned `degrees` clockwise (quarter
+    turns). A turn keeps a line's sides (it is no mirror), so an inside side stays the inside side."""
+    x, y = point
+    for _ in range(degrees // 90 % 4):
+        x, y = 1.0 - y, x
+    # Rounded: 1 - 0.3 is 0.7000000000000001, and a turned line should read as the user drew it.
+    return (round(x, 6), round(y, 6))
+
+
 def _check_fraction(name: str, point: Point) -> None:
     for value in point:
         if not 0.0 <= value <= 1.0:

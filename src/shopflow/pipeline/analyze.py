@@ -34,10 +34,11 @@ def analyze_source(
     annotate_to: Path | None = None,
     on_progress: Progress | None = None,
     staff: StaffConfig | None = None,
+    rotation: int = 0,
 ) -> AnalysisReport:
     timings = StageTimings()
     started = time.perf_counter()
-    with open_source(spec, sample_fps=sample_fps) as source:
+    with open_source(spec, sample_fps=sample_fps, rotation=rotation) as source:
         width, height = source.frame_size
         stage = staff.stage(width, height) if staff is not None and staff.active else None
         engine = CameraEngine(

@@ -41,6 +41,7 @@ class CameraSpec:
     zones: tuple[Zone, ...] = ()
     loop: bool = False  # video files only: play again from the start (the demo camera)
     realtime: bool = True  # video files only: play at the video's own pace, like a camera
+    rotation: int = 0  # degrees clockwise that turn the picture upright, before anything looks at it
     staff: StaffRules = field(default_factory=StaffRules)
 
 

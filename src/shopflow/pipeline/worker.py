@@ -116,7 +116,11 @@ class CameraWorker:
         while not self._stop.is_set():
             try:
                 source = open_source(
-                    self.spec.source, sample_fps=self.spec.sample_fps, reconnect=True, on_status=self._on_source_status
+                    self.spec.source,
+                    sample_fps=self.spec.sample_fps,
+                    reconnect=True,
+                    on_status=self._on_source_status,
+                    rotation=self.spec.rotation,
                 )
             except (SourceError, ValueError) as error:
                 wait = RETRY.delay(attempt)

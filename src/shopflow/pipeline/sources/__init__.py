@@ -41,8 +41,10 @@ def open_source(
     read_timeout_seconds: float = 10.0,
     on_status: StatusCallback | None = None,
     backoff: Backoff | None = None,
+    rotation: int = 0,
 ) -> FrameSource:
-    """Open a video file path, rtsp(s):// or http(s):// MJPEG URL, or webcam index ("0", "webcam:0").
+    """Open a video file path, rtsp(s):// or http(s):// MJPEG URL, or webcam index ("0", "webcam:0"), its
+    pictures turned `rotation` degrees clockwise.
 
     Files ignore `reconnect`, `on_status` and the timeouts. With `reconnect` a live source that cannot connect
     yet is returned anyway and keeps retrying while it is iterated; without it, SourceError is raised.
@@ -52,7 +54,7 @@ def open_source(
             raise ValueError(f"{name} must be a positive number of seconds, got {value!r}")
     parsed = parse_source_spec(spec)
     if parsed.kind is SourceKind.FILE:
-        return VideoFileSource(Path(parsed.target), sample_fps=sample_fps)
+        return VideoFileSource(Path(parsed.target), sample_fps=sample_fps, rotation=rotation)
     return LiveSource(
         parsed,
         sample_fps=sample_fps,
@@ -61,4 +63,5 @@ def open_source(
         read_timeout_seconds=read_timeout_seconds,
         on_status=on_status,
         backoff=backoff,
+        rotation=rotation,
     )

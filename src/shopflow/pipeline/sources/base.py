@@ -16,6 +16,9 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from shopflow.domain.cameras import check_rotation
+from shopflow.vision.orientation import upright
+
 log = logging.getLogger(__name__)
 
 Image = npt.NDArray[np.uint8]
@@ -51,9 +54,13 @@ class FrameSource(ABC):
 
     `close()` may be called from any thread: it never waits for a read that is in progress on another thread,
     that thread releases the capture as soon as its read returns.
+
+    `rotation` (degrees clockwise) turns every picture upright as it is decoded, so everything downstream, the
+    frame size included, sees the camera as if it were mounted upright.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rotation: int = 0) -> None:
+        self._rotation = check_rotation(rotation)
         self._stop = threading.Event()
         self._capture_lock = threading.Lock()
         self._capture: cv2.VideoCapture | None = None
@@ -140,4 +147,4 @@ class FrameSource(ABC):
             ok, image = capture.retrieve()
         if not ok or image is None or image.size == 0:
             return None
-        return np.asarray(image, dtype=np.uint8)
+        return upright(np.asarray(image, dtype=np.uint8), self._rotation)

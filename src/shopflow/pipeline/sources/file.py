@@ -27,8 +27,8 @@ def _plausible_fps(value: float) -> float | None:
 class VideoFileSource(FrameSource):
     """Reads a file once from start to end; frames the sampler does not want are skipped without decoding colour."""
 
-    def __init__(self, path: Path, *, sample_fps: float | None = None) -> None:
-        super().__init__()
+    def __init__(self, path: Path, *, sample_fps: float | None = None, rotation: int = 0) -> None:
+        super().__init__(rotation)
         self._path = path
         self._sampler = FrameSampler(sample_fps)
         if not path.exists():

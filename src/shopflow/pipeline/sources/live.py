@@ -18,6 +18,7 @@ from shopflow.domain.backoff import Backoff
 from shopflow.pipeline.sources.base import Frame, FrameSource, Image, SourceError
 from shopflow.pipeline.sources.spec import SourceKind, SourceSpec, url_host_port
 from shopflow.pipeline.sources.timing import FrameSampler, LiveClock
+from shopflow.vision.orientation import upright
 
 log = logging.getLogger(__name__)
 
@@ -58,8 +59,9 @@ class LiveSource(FrameSource):
         on_status: StatusCallback | None = None,
         backoff: Backoff | None = None,
         rng: random.Random | None = None,
+        rotation: int = 0,
     ) -> None:
-        super().__init__()
+        super().__init__(rotation)
         if not spec.is_live:
             raise ValueError(f"{spec.for_logs} is not a live source")
         self._spec = spec
@@ -159,7 +161,7 @@ class LiveSource(FrameSource):
             ok, decoded = capture.retrieve()
             if not ok or decoded is None or decoded.size == 0:
                 return "connected, but the first video frame could not be decoded"
-            image: Image = np.asarray(decoded, dtype=np.uint8)
+            image: Image = upright(np.asarray(decoded, dtype=np.uint8), self._rotation)
             with self._capture_lock:
                 if self._stop.is_set():
                     return "closed"

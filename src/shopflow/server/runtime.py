@@ -49,6 +49,7 @@ def camera_spec(source: CameraSource, staff: StaffRules | None = None) -> Camera
         zones=tuple(zone.to_domain() for zone in source.zones),
         loop=source.loop_video,
         realtime=source.realtime_pace,
+        rotation=source.rotation,
         staff=staff or StaffRules(),
     )
 

@@ -87,6 +87,7 @@ class NewCamera:
     zones: Sequence[ZoneConfig] = ()
     loop_video: bool = False
     realtime_pace: bool = True
+    rotation: int = 0  # degrees clockwise that turn the picture upright
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class CameraChanges:
     zones: Sequence[ZoneConfig] | None = None
     loop_video: bool | None = None
     realtime_pace: bool | None = None
+    rotation: int | None = None  # a new turn carries the lines and zones not given along with the picture
 
 
 class CameraService:
@@ -165,6 +167,7 @@ class CameraService:
                 zones=new.zones,
                 loop_video=new.loop_video,
                 realtime_pace=new.realtime_pace,
+                rotation=new.rotation,
             )
         self._after_change()
         return record
@@ -185,6 +188,7 @@ class CameraService:
                 zones=changes.zones,
                 loop_video=changes.loop_video,
                 realtime_pace=changes.realtime_pace,
+                rotation=changes.rotation,
             )
         self._after_change()
         return record

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, ROTATIONS
 from shopflow.storage.columns import UTCDateTime, utcnow
 from shopflow.storage.records import DEFAULT_TIMEZONE
 
@@ -47,6 +47,7 @@ EventId = BigInteger().with_variant(Integer(), "sqlite")
 PERSON_KINDS = "person_kind IN ('customer', 'employee')"
 STAFF_RULES = "rule IN ('face', 'uniform', 'staff_zone', 'long_stay')"
 CAMERA_STATUSES = "status IN ('online', 'offline', 'error', 'disabled', 'starting', 'finished')"
+CAMERA_ROTATIONS = f"rotation IN ({', '.join(map(str, ROTATIONS))})"
 
 
 class Base(DeclarativeBase):
@@ -84,6 +85,7 @@ class CameraRow(Base):
         CheckConstraint(CAMERA_STATUSES, name="status"),
         CheckConstraint("sample_fps > 0", name="sample_fps_positive"),
         CheckConstraint("imgsz > 0", name="imgsz_positive"),
+        CheckConstraint(CAMERA_ROTATIONS, name="rotation"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +109,8 @@ class CameraRow(Base):
     # Video files only: play again from the start (the demo), and at the video's own pace like a camera.
     loop_video: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     realtime_pace: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # Degrees clockwise the picture is turned upright before anything looks at it (a camera mounted upside down).
+    rotation: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from shopflow.domain.cameras import CameraStatus
 from shopflow.domain.events import Direction
-from shopflow.domain.geometry import CountingLine, GeometryError, Point, Zone
+from shopflow.domain.geometry import CountingLine, GeometryError, Point, Zone, turn_point
 from shopflow.domain.problems import InputError
 
 DEFAULT_TIMEZONE = "America/Sao_Paulo"
@@ -67,6 +67,10 @@ class LineConfig:
     def to_domain(self) -> CountingLine:
         return CountingLine(name=self.name, a=self.a, b=self.b)
 
+    def turned(self, degrees: int) -> LineConfig:
+        """The same line on the picture turned `degrees` clockwise: on the same spot of the floor, same inside."""
+        return LineConfig(self.name, turn_point(self.a, degrees), turn_point(self.b, degrees), self.inside)
+
     def is_entry(self, direction: Direction) -> bool:
         """True when moving in `direction` (the line's own sense) means walking into the store."""
         return (direction is Direction.IN) == (self.inside is InsideSide.POSITIVE)
@@ -101,6 +105,10 @@ class ZoneConfig:
 
     def to_domain(self) -> Zone:
         return Zone(name=self.name, polygon=self.polygon)
+
+    def turned(self, degrees: int) -> ZoneConfig:
+        """The same zone on the picture turned `degrees` clockwise (a turn keeps a checked polygon simple)."""
+        return ZoneConfig(self.name, tuple(turn_point(point, degrees) for point in self.polygon), check=False)
 
     def to_json(self) -> dict[str, Any]:
         return {"name": self.name, "polygon": [list(point) for point in self.polygon]}
@@ -218,6 +226,7 @@ class CameraRecord:
     realtime_pace: bool = True  # video files only: play at the video's own pace, like a camera
     staff_zones: tuple[ZoneConfig, ...] = ()  # whoever stands in one is staff
     staff_after_minutes: float | None = None  # whoever stays longer is staff; None: no such rule
+    rotation: int = 0  # degrees clockwise the picture is turned upright; lines and zones are on the turned picture
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +245,7 @@ class CameraSource:
     realtime_pace: bool = True
     staff_zones: tuple[ZoneConfig, ...] = ()
     staff_after_minutes: float | None = None
+    rotation: int = 0
 
     def __repr__(self) -> str:
         # The URL may hold a password: keep it out of logs and tracebacks.

@@ -12,6 +12,7 @@ from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
 from shopflow.services.source_policy import SourcePolicy
+from shopflow.vision.orientation import upright
 from shopflow.web.auth import require_caller
 
 
@@ -36,11 +37,19 @@ class Snapshot:
     height: int
 
 
-def snapshot_of(result: ProbeResult) -> Snapshot | None:
+def snapshot_of(result: ProbeResult, rotation: int = 0) -> Snapshot | None:
+    """The test picture turned `rotation` degrees clockwise, as the camera's worker will see it."""
     if not result.ok or result.jpeg is None:
         return None
     image = cv2.imdecode(np.frombuffer(result.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         return None
+    jpeg = result.jpeg
+    if rotation:
+        image = upright(np.asarray(image, dtype=np.uint8), rotation)
+        ok, buffer = cv2.imencode(".jpg", image, [int(cv2.IMWRITE_JPEG_QUALITY), 80])
+        if not ok:
+            return None
+        jpeg = buffer.tobytes()
     height, width = image.shape[:2]
-    return Snapshot(result.jpeg, int(width), int(height))
+    return Snapshot(jpeg, int(width), int(height))

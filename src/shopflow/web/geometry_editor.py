@@ -12,6 +12,7 @@ from typing import Any
 
 from nicegui import events, ui
 
+from shopflow.domain.geometry import turn_point
 from shopflow.storage.records import InsideSide, LineConfig, ZoneConfig
 from shopflow.web.cameras import Snapshot
 from shopflow.web.i18n import t
@@ -104,6 +105,15 @@ class GeometryEditor:
         data = base64.b64encode(snapshot.jpeg).decode("ascii")
         self.image.set_source(f"data:image/jpeg;base64,{data}")
         self.area.set_visibility(True)
+        self._render()
+
+    def turn(self, degrees: int) -> None:
+        """Turn what is drawn with the picture (`degrees` clockwise), so each line and zone keeps its spot."""
+        for line in self.lines:
+            line.a, line.b = turn_point(line.a, degrees), turn_point(line.b, degrees)
+        for zone in self.zones:
+            zone.polygon = [turn_point(point, degrees) for point in zone.polygon]
+        self.pending = [turn_point(point, degrees) for point in self.pending]
         self._render()
 
     def _set_mode(self, mode: str) -> None:

@@ -155,6 +155,13 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "source_help": "Ex.: rtsp://usuario:senha@192.168.1.20:554/stream1, http://.../video.mjpg, o nome de "
         "um arquivo de vídeo na pasta de mídia do servidor (DATA_DIR/media) ou o número de uma webcam.",
         "loop_video": "Repetir o vídeo quando terminar",
+        "rotation": "Girar a imagem",
+        "rotation_0": "Sem giro",
+        "rotation_90": "90° no sentido horário",
+        "rotation_180": "180° (câmera de cabeça para baixo)",
+        "rotation_270": "90° no sentido anti-horário",
+        "rotation_help": "Para uma câmera instalada de cabeça para baixo ou de lado: a imagem é girada antes da "
+        "contagem, e as linhas e zonas giram junto com ela.",
         "test_connection": "Testar conexão",
         "connection_ok": "Conexão funcionando. {message}",
         "connection_failed": "A conexão falhou. {message}",
@@ -618,6 +625,13 @@ CATALOGUE: dict[Lang, dict[str, str]] = {
         "source_help": "E.g. rtsp://user:password@192.168.1.20:554/stream1, http://.../video.mjpg, the name of a "
         "video file in the server's media folder (DATA_DIR/media), or a webcam number.",
         "loop_video": "Play the video again when it ends",
+        "rotation": "Turn the picture",
+        "rotation_0": "No turn",
+        "rotation_90": "90° clockwise",
+        "rotation_180": "180° (camera mounted upside down)",
+        "rotation_270": "90° counter-clockwise",
+        "rotation_help": "For a camera mounted upside down or on its side: the picture is turned before counting, "
+        "and the lines and zones turn with it.",
         "test_connection": "Test connection",
         "connection_ok": "Connection works. {message}",
         "connection_failed": "The connection failed. {message}",

@@ -61,6 +61,7 @@ PROBLEMS: dict[Lang, dict[str, str]] = {
         "range_reversed": "a data inicial ({since}) é depois da final ({until}); inverta as datas.",
         "range_too_long": "o período tem {days} dias; escolha no máximo {max} dias de cada vez.",
         "imgsz_invalid": "o tamanho de entrada deve ser múltiplo de {stride}, de {min} a {max}.",
+        "rotation_invalid": "o giro da imagem deve ser 0, 90, 180 ou 270 graus.",
         "source_webcam_index": "o número da webcam deve ser inteiro, como webcam:0.",
         "source_unsupported": "o endereço começa com {scheme}://, que não é de câmera; use rtsp://, rtsps://, "
         "http:// ou https://.",
@@ -141,6 +142,7 @@ PROBLEMS: dict[Lang, dict[str, str]] = {
         "range_reversed": "the start date ({since}) is after the end date ({until}); swap them.",
         "range_too_long": "the period covers {days} days; choose at most {max} days at a time.",
         "imgsz_invalid": "the input size must be a multiple of {stride} from {min} to {max}.",
+        "rotation_invalid": "the picture's turn must be 0, 90, 180 or 270 degrees.",
         "source_webcam_index": "a webcam's number must be a whole number, such as webcam:0.",
         "source_unsupported": "the address starts with {scheme}://, which is not a camera's; use rtsp://, rtsps://, "
         "http:// or https://.",

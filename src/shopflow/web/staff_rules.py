@@ -83,6 +83,9 @@ class StaffRulesEditor:
         self.waiting.set_visibility(False)
         self.editor.show_snapshot(snapshot)
 
+    def turn(self, degrees: int) -> None:
+        self.editor.turn(degrees)
+
     def rules(self) -> tuple[list[ZoneConfig], float | None]:
         """The rules as drawn and typed, checked (GeometryError or CameraInputError say what is wrong)."""
         _lines, zones = self.editor.configs()

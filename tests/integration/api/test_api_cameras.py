@@ -103,6 +103,8 @@ BAD_CAMERAS = [
     ("imgsz not a multiple of 32", {"imgsz": 500}, "imgsz", "multiple of 32"),
     ("imgsz too large", {"imgsz": 4096}, "imgsz", "1280"),
     ("blank name", {"name": " "}, "name", "blank"),
+    ("rotation not a quarter turn", {"rotation": 45}, "rotation", "0, 90, 180 or 270"),
+    ("rotation in words", {"rotation": "upside down"}, "rotation", "0, 90, 180 or 270"),
 ]
 
 
@@ -120,6 +122,27 @@ def test_bad_camera_is_422_naming_the_field(
         assert any(e["field"] == field and message in e["message"] for e in errors), errors
         assert "pw@" not in response.text  # a rejected URL is not echoed with its password
     assert client.get("/api/cameras", params={"store_id": store["id"]}).json() == []
+
+
+def test_a_camera_mounted_upside_down_is_turned_and_its_lines_turn_with_it(
+    client: TestClient, store: dict[str, Any]
+) -> None:
+    created = client.post("/api/cameras", json=camera_body(store, lines=[DOOR], zones=[SHELF], rotation=180))
+    assert created.status_code == 201, created.text
+    camera = created.json()
+    assert (camera["rotation"], camera["lines"], camera["zones"]) == (180, [DOOR], [SHELF])  # drawn on the turned one
+
+    # A quarter turn more, without new lines: the door and the shelf stay on their spot of the floor.
+    turned = client.patch(f"/api/cameras/{camera['id']}", json={"rotation": 270}).json()
+    assert turned["rotation"] == 270
+    assert turned["lines"] == [{**DOOR, "a": [0.5, 0.1], "b": [0.5, 0.9]}]
+    assert turned["zones"] == [{**SHELF, "polygon": [[0.9, 0.1], [0.9, 0.4], [0.6, 0.4]]}]
+
+    # New lines with the turn are taken as drawn on the turned picture.
+    drawn = {**DOOR, "a": [0.2, 0.7], "b": [0.8, 0.7]}
+    upright = client.patch(f"/api/cameras/{camera['id']}", json={"rotation": 0, "lines": [drawn]}).json()
+    assert (upright["rotation"], upright["lines"]) == (0, [drawn])
+    assert client.get(f"/api/cameras/{camera['id']}").json()["rotation"] == 0
 
 
 def test_camera_of_unknown_store_is_404(client: TestClient) -> None:

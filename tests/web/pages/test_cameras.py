@@ -3,9 +3,12 @@ enable, disable and delete actions."""
 
 from __future__ import annotations
 
+import base64
 import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from nicegui import ui
 from nicegui.testing import User
@@ -72,6 +75,51 @@ async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Databa
     assert zone.polygon == tuple(
         (round(x / VIDEO_WIDTH, 4), round(y / VIDEO_HEIGHT, 4)) for x, y in ((100, 100), (300, 100), (300, 300))
     )
+
+
+def shown_picture(user: User) -> np.ndarray:
+    """The picture the geometry editor shows, decoded from its data URL."""
+    [image] = user.find(marker="geometry-image").elements
+    assert isinstance(image, ui.interactive_image)
+    data = str(image.source).split(",", 1)[1]
+    return cv2.imdecode(np.frombuffer(base64.b64decode(data), dtype=np.uint8), cv2.IMREAD_COLOR)
+
+
+async def test_a_camera_mounted_on_its_side_is_turned_with_its_line(
+    user: User, database: Database, video: Path
+) -> None:
+    add_user(database)
+    store = add_store(database)
+    await sign_in(user)
+    await user.open("/cameras/new")
+    user.find(marker="camera-name").type("Teto")
+    user.find(marker="camera-source").type(str(video))
+    user.find(marker="test-connection").click()
+    await user.should_see(marker="connection-ok", retries=RETRIES)
+    assert shown_picture(user).shape[:2] == (VIDEO_HEIGHT, VIDEO_WIDTH)
+    click_image(user, 160, 240)
+    click_image(user, 480, 240)
+    await user.should_see("Linha criada. Dê um nome a ela e confira o lado de dentro.", retries=RETRIES)
+
+    [rotation] = user.find(marker="camera-rotation").elements
+    assert isinstance(rotation, ui.select)
+    rotation.set_value(90)
+    # The picture is shown as the camera's worker will see it, a quarter turn clockwise: taller than wide.
+    assert shown_picture(user).shape[:2] == (VIDEO_WIDTH, VIDEO_HEIGHT)
+    user.find(marker="save-camera").click()
+    await user.should_see("Câmera “Teto” salva. As mudanças já valem para a contagem.", retries=RETRIES)
+    with database.session() as session:
+        [camera] = CameraRepository(session).list_by_store(store.id)
+    assert camera.rotation == 90
+    # The line drawn across the picture as sent turned with it: it stands upright in the middle now.
+    [line] = camera.lines
+    assert (line.a, line.b) == ((0.5, 0.25), (0.5, 0.75))
+
+    await user.open(f"/cameras/{camera.id}")
+    await user.should_see(marker="connection-ok", retries=RETRIES)
+    [rotation] = user.find(marker="camera-rotation").elements
+    assert isinstance(rotation, ui.select) and rotation.value == 90
+    assert shown_picture(user).shape[:2] == (VIDEO_WIDTH, VIDEO_HEIGHT)
 
 
 @pytest.mark.parametrize(

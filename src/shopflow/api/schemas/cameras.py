@@ -18,12 +18,17 @@ from shopflow.domain.cameras import (
     MIN_IMGSZ,
     MODEL_STRIDE,
     CameraStatus,
+    Rotation,
 )
 from shopflow.domain.geometry import MAX_LINES_PER_CAMERA, MAX_ZONE_CORNERS, MAX_ZONES_PER_CAMERA, GeometryError
 from shopflow.services.cameras import CameraChanges, NewCamera, check_source_form
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, ZoneConfig, check_unique_names
 
 MIN_SAMPLE_FPS = 0.5
+_ROTATION = (
+    "degrees clockwise the picture is turned upright before it is analysed (a camera mounted upside down: 180); "
+    "lines and zones are drawn on the turned picture"
+)
 
 Point = tuple[float, float]
 _T = TypeVar("_T")
@@ -123,6 +128,7 @@ class CameraCreate(BaseModel):
     zones: Zones = Field(default_factory=list)
     loop_video: bool = Field(False, description="video files only: start again at the end")
     realtime_pace: bool = Field(True, description="video files only: play at the video's own pace")
+    rotation: Rotation = Field(0, description=_ROTATION)
 
     _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
@@ -141,6 +147,7 @@ class CameraCreate(BaseModel):
             zones=_geometry("zones", lambda: [zone.to_config() for zone in self.zones]),
             loop_video=self.loop_video,
             realtime_pace=self.realtime_pace,
+            rotation=self.rotation,
         )
 
 
@@ -158,6 +165,9 @@ class CameraUpdate(BaseModel):
     zones: Zones | None = None
     loop_video: bool | None = None
     realtime_pace: bool | None = None
+    rotation: Rotation | None = Field(
+        None, description=_ROTATION + "; a new turn carries the lines and zones not given along with the picture"
+    )
 
     _check_name = field_validator("name")(stripped_name)
     _check_source = field_validator("source_url")(_source)
@@ -176,6 +186,7 @@ class CameraUpdate(BaseModel):
             zones=None if zones is None else _geometry("zones", lambda: [zone.to_config() for zone in zones]),
             loop_video=self.loop_video,
             realtime_pace=self.realtime_pace,
+            rotation=self.rotation,
         )
 
 
@@ -210,6 +221,7 @@ class CameraOut(BaseModel):
     enabled: bool
     loop_video: bool
     realtime_pace: bool
+    rotation: Rotation = Field(description=_ROTATION)
     is_demo: bool = Field(description="the demo camera, playing the bundled sample video")
     lines: list[LineOut]
     zones: list[ZoneOut]
@@ -231,6 +243,7 @@ class CameraOut(BaseModel):
             enabled=record.enabled,
             loop_video=record.loop_video,
             realtime_pace=record.realtime_pace,
+            rotation=record.rotation,
             is_demo=record.is_demo,
             lines=[LineOut(name=ln.name, a=ln.a, b=ln.b, inside=ln.inside) for ln in record.lines],
             staff_zones=[ZoneOut(name=zone.name, polygon=list(zone.polygon)) for zone in record.staff_zones],

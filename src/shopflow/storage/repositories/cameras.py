@@ -9,7 +9,14 @@ from datetime import datetime
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from shopflow.domain.cameras import DEFAULT_IMGSZ, DEFAULT_SAMPLE_FPS, MAX_SAMPLE_FPS, CameraStatus, check_imgsz
+from shopflow.domain.cameras import (
+    DEFAULT_IMGSZ,
+    DEFAULT_SAMPLE_FPS,
+    MAX_SAMPLE_FPS,
+    CameraStatus,
+    check_imgsz,
+    check_rotation,
+)
 from shopflow.domain.geometry import check_geometry_counts
 from shopflow.domain.problems import InputError
 from shopflow.domain.urls import redact_url
@@ -126,6 +133,7 @@ def _record(row: CameraRow) -> CameraRecord:
         realtime_pace=row.realtime_pace,
         staff_zones=_stored_staff_zones(row),
         staff_after_minutes=row.staff_after_minutes,
+        rotation=row.rotation,
     )
 
 
@@ -143,6 +151,7 @@ def _source_record(row: CameraRow) -> CameraSource:
         realtime_pace=row.realtime_pace,
         staff_zones=_stored_staff_zones(row),
         staff_after_minutes=row.staff_after_minutes,
+        rotation=row.rotation,
     )
 
 
@@ -164,10 +173,12 @@ class CameraRepository:
         is_demo: bool = False,
         loop_video: bool = False,
         realtime_pace: bool = True,
+        rotation: int = 0,
     ) -> CameraRecord:
         if self._session.get(StoreRow, store_id) is None:
             raise NotFoundError("store", store_id)
         _check_sampling(sample_fps, imgsz)
+        check_rotation(rotation)
         row = CameraRow(
             store_id=store_id,
             name=_name(name),
@@ -182,6 +193,7 @@ class CameraRepository:
             is_demo=is_demo,
             loop_video=loop_video,
             realtime_pace=realtime_pace,
+            rotation=rotation,
         )
         self._session.add(row)
         self._session.flush()
@@ -226,11 +238,23 @@ class CameraRepository:
         zones: Sequence[ZoneConfig] | None = None,
         loop_video: bool | None = None,
         realtime_pace: bool | None = None,
+        rotation: int | None = None,
     ) -> CameraRecord:
         """Change the given fields; None leaves a field as it is. Disabling sets the status to `disabled`,
-        enabling a disabled camera sets it to `offline` until the pipeline reports otherwise."""
+        enabling a disabled camera sets it to `offline` until the pipeline reports otherwise.
+
+        A new rotation turns the lines and zones not given in the same call (staff zones too) with the picture, so
+        each stays on its spot of the floor; lines and zones given with it are taken as drawn on the new picture."""
         row = self._row(camera_id)
         _check_sampling(sample_fps, imgsz)
+        if rotation is not None:
+            check_rotation(rotation)
+            turn = (rotation - row.rotation) % 360
+            if turn:
+                lines = [line.turned(turn) for line in _stored_lines(row)] if lines is None else lines
+                zones = [zone.turned(turn) for zone in _stored_zones(row)] if zones is None else zones
+                row.staff_zones = [zone.turned(turn).to_json() for zone in _stored_staff_zones(row)]
+                row.rotation = rotation
         if name is not None:
             row.name = _name(name)
         if source_url is not None:

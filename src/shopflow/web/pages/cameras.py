@@ -5,8 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from nicegui import ui
+from nicegui import events, ui
 
+from shopflow.domain.cameras import ROTATIONS, check_rotation
 from shopflow.domain.geometry import GeometryError
 from shopflow.pipeline.probe import ProbeResult
 from shopflow.services.cameras import CameraChanges, CameraInputError, NewCamera, is_file_source
@@ -207,12 +208,42 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         ui.label(t("source_help")).classes("text-sm text-slate-700")
         loop = ui.checkbox(t("loop_video"), value=camera.loop_video if camera else False).mark("camera-loop")
         loop.bind_visibility_from(source, "value", backward=lambda value: is_file_source(str(value or "")))
+        rotation = (
+            ui.select(
+                {degrees: t(f"rotation_{degrees}") for degrees in ROTATIONS},
+                label=t("rotation"),
+                value=camera.rotation if camera else 0,
+            )
+            .props("outlined")
+            .classes("w-full max-w-xs")
+            .mark("camera-rotation")
+        )
+        ui.label(t("rotation_help")).classes("text-sm text-slate-700")
         verdict = ui.column().classes("w-full")
     with ui.card().classes("w-full gap-2"):
         ui.label(t("lines_and_zones")).classes("text-lg font-semibold")
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
     staff = staff_rules.StaffRulesEditor(camera)
+    # The last test's picture as the camera sent it, and the turn it is shown with: a new turn needs no new test.
+    tested: list[ProbeResult] = []
+    shown = [camera.rotation if camera else 0]
+
+    def show_picture() -> None:
+        snapshot = snapshot_of(tested[-1], shown[0]) if tested else None
+        if snapshot is not None:
+            waiting.set_visibility(False)
+            editor.show_snapshot(snapshot)
+            staff.show_snapshot(snapshot)
+
+    def turn(event: events.ValueChangeEventArguments[Any]) -> None:
+        degrees = (int(event.value or 0) - shown[0]) % 360
+        shown[0] = int(event.value or 0)
+        editor.turn(degrees)
+        staff.turn(degrees)
+        show_picture()
+
+    rotation.on_value_change(turn)
 
     async def test() -> None:
         test_button.props("loading")
@@ -228,11 +259,8 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                 banner(t("connection_ok", message=_verdict(result)), kind="info").mark("connection-ok")
             else:
                 banner(t("connection_failed", message=_verdict(result)), kind="error").mark("connection-failed")
-        snapshot = snapshot_of(result)
-        if snapshot is not None:
-            waiting.set_visibility(False)
-            editor.show_snapshot(snapshot)
-            staff.show_snapshot(snapshot)
+        tested[:] = [result]
+        show_picture()
 
     test_button.on_click(test)
 
@@ -242,14 +270,26 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
             staff_zones, staff_after = staff.rules()  # checked before the camera is saved
             source_url = str(source.value or "")
             loop_video = bool(loop.value) and is_file_source(source_url)
+            turned = check_rotation(int(rotation.value or 0))
             if camera is None:
                 new = NewCamera(
-                    store.id, str(name.value or ""), source_url, lines=lines, zones=zones, loop_video=loop_video
+                    store.id,
+                    str(name.value or ""),
+                    source_url,
+                    lines=lines,
+                    zones=zones,
+                    loop_video=loop_video,
+                    rotation=turned,
                 )
                 saved = await asyncio.to_thread(cameras.create, new)
             else:
                 changes = CameraChanges(
-                    name=str(name.value or ""), source_url=source_url, lines=lines, zones=zones, loop_video=loop_video
+                    name=str(name.value or ""),
+                    source_url=source_url,
+                    lines=lines,
+                    zones=zones,
+                    loop_video=loop_video,
+                    rotation=turned,
                 )
                 saved = await asyncio.to_thread(cameras.update, camera.id, changes)
             saved = await staff.save(cameras, saved, staff_zones, staff_after)

@@ -86,3 +86,11 @@ def test_only_quarter_turns_are_accepted(degrees: int) -> None:
 
 def test_every_quarter_turn_is_accepted() -> None:
     assert [check_rotation(degrees) for degrees in ROTATIONS] == [0, 90, 180, 270]
+
+
+def test_a_picture_flipped_top_bottom_turned_half_round_is_the_mirrored_picture() -> None:
+    # Why the rotation also rescues a camera whose picture is flipped top-bottom: turned 180° it is the picture
+    # mirrored left-right, which counts like the original (docs/benchmarks.md, robustness matrix).
+    rng = np.random.default_rng(3)
+    image = rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)
+    assert np.array_equal(upright(np.flip(image, axis=0), 180), np.flip(image, axis=1))

@@ -16,7 +16,7 @@ from nicegui.testing import User
 from shopflow.domain.cameras import CameraStatus
 from shopflow.services.demo import sample_video
 from shopflow.storage.db import Database
-from shopflow.storage.records import InsideSide, UserRole
+from shopflow.storage.records import InsideSide, StoreRecord, UserRole
 from shopflow.storage.repositories import CameraRepository
 from tests.integration.reports.helpers import DOOR, make_store
 
@@ -39,13 +39,19 @@ def click_image(user: User, x: float, y: float) -> None:
     user.find(marker="geometry-image").trigger("mouse", {"mouse_event_type": "click", "image_x": x, "image_y": y})
 
 
-async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Database, video: Path) -> None:
+async def open_new_camera(user: User, database: Database, name: str, source: str) -> StoreRecord:
+    """Signed in as the owner of a new store, on the new camera page with its name and source typed."""
     add_user(database)
     store = add_store(database)
     await sign_in(user)
     await user.open("/cameras/new")
-    user.find(marker="camera-name").type("Porta da frente")
-    user.find(marker="camera-source").type(str(video))
+    user.find(marker="camera-name").type(name)
+    user.find(marker="camera-source").type(source)
+    return store
+
+
+async def test_add_a_camera_test_it_and_draw_a_line(user: User, database: Database, video: Path) -> None:
+    store = await open_new_camera(user, database, "Porta da frente", str(video))
     user.find(marker="test-connection").click()
     await user.should_see(marker="connection-ok", retries=RETRIES)
     await user.should_see("768x576", retries=RETRIES)
@@ -88,12 +94,7 @@ def shown_picture(user: User) -> np.ndarray:
 async def test_a_camera_mounted_on_its_side_is_turned_with_its_line(
     user: User, database: Database, video: Path
 ) -> None:
-    add_user(database)
-    store = add_store(database)
-    await sign_in(user)
-    await user.open("/cameras/new")
-    user.find(marker="camera-name").type("Teto")
-    user.find(marker="camera-source").type(str(video))
+    store = await open_new_camera(user, database, "Teto", str(video))
     user.find(marker="test-connection").click()
     await user.should_see(marker="connection-ok", retries=RETRIES)
     assert shown_picture(user).shape[:2] == (VIDEO_HEIGHT, VIDEO_WIDTH)
@@ -134,12 +135,7 @@ async def test_a_camera_mounted_on_its_side_is_turned_with_its_line(
 async def test_a_failed_connection_test_and_save_show_the_servers_message(
     user: User, database: Database, source: str, message: str
 ) -> None:
-    add_user(database)
-    store = add_store(database)
-    await sign_in(user)
-    await user.open("/cameras/new")
-    user.find(marker="camera-name").type("Caixa")
-    user.find(marker="camera-source").type(source)
+    store = await open_new_camera(user, database, "Caixa", source)
     user.find(marker="test-connection").click()
     await user.should_see(marker="connection-failed", retries=RETRIES)
     user.find(marker="save-camera").click()
@@ -190,12 +186,7 @@ async def test_a_camera_saved_without_a_line_warns_that_it_counts_nothing(
     user: User, database: Database, video: Path
 ) -> None:
     """Issue 10, item 10: a camera without a line was saved and listed as if it counted."""
-    add_user(database)
-    store = add_store(database)
-    await sign_in(user)
-    await user.open("/cameras/new")
-    user.find(marker="camera-name").type("Corredor")
-    user.find(marker="camera-source").type(str(video))
+    store = await open_new_camera(user, database, "Corredor", str(video))
     user.find(marker="save-camera").click()
     warning = "Esta câmera não tem linha de contagem: ela não conta entradas nem saídas."
     await user.should_see(warning, retries=RETRIES)  # said when it is saved

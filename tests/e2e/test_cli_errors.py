@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+from shopflow.services.demo import sample_video
+
+SAMPLE = sample_video()
 SHOPFLOW = [sys.executable, "-m", "shopflow.cli"]
 
 

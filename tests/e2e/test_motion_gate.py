@@ -12,12 +12,13 @@ from shopflow.analysis.report import AnalysisReport
 from shopflow.config.geometry import parse_line, parse_zone
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.engine import EngineSettings
+from shopflow.services.demo import sample_video
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
 
 pytestmark = pytest.mark.video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 LINES = [parse_line("vertical:0.40,0.98,0.40,0.28"), parse_line("horizontal:0.30,0.50,1.00,0.50")]
 ZONES = [parse_zone("plaza:0.45,0.35;0.95,0.35;0.95,0.80;0.45,0.80")]
 

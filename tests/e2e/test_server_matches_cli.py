@@ -21,6 +21,7 @@ from shopflow.analysis.report import AnalysisReport
 from shopflow.config.geometry import parse_line, parse_zone
 from shopflow.pipeline.analyze import analyze_source
 from shopflow.pipeline.staff import StaffConfig
+from shopflow.services.demo import sample_video
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
 from shopflow.vision.uniform import Uniform, uniform_from_box
@@ -30,7 +31,7 @@ from .server import Server, running_server
 
 pytestmark = pytest.mark.video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 LINES = {"vertical": ((0.40, 0.98), (0.40, 0.28)), "horizontal": ((0.30, 0.50), (1.00, 0.50))}
 # Which side is the store's inside: `in` enters through the vertical line, `out` through the horizontal one, so
 # BJ's outward crossing of the horizontal line is an entry and the customer entries must leave it out.

@@ -19,12 +19,13 @@ import pytest
 from shopflow.analysis.report import AnalysisReport
 from shopflow.config.geometry import parse_line, parse_zone
 from shopflow.pipeline.analyze import analyze_source
+from shopflow.services.demo import sample_video
 from shopflow.vision.detector import YoloOnnxDetector
 from shopflow.vision.model_files import resolve_model
 
 pytestmark = pytest.mark.video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 LINES = ["vertical:0.40,0.98,0.40,0.28", "horizontal:0.30,0.50,1.00,0.50"]
 ZONE = "plaza:0.45,0.35;0.95,0.35;0.95,0.80;0.45,0.80"
 

@@ -13,17 +13,17 @@ import json
 import subprocess
 import sys
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from shopflow.services.demo import sample_video
 from shopflow.vision.uniform import load_uniform, uniform_from_box
 from tests.sample_video import sample_frame
 
 pytestmark = pytest.mark.video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 LINES = ["vertical:0.40,0.98,0.40,0.28", "horizontal:0.30,0.50,1.00,0.50"]
 TRUTH = {("vertical", "in"): 13, ("vertical", "out"): 18, ("horizontal", "in"): 13, ("horizontal", "out"): 18}
 # As in test_vtest_counts.py: one vertical `in` is made with the feet cut off by the frame just below the drawn end of

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -18,8 +17,9 @@ from shopflow.analysis.report import AnalysisReport, ReportBuilder
 from shopflow.domain.geometry import CountingLine, Point, Zone, turn_point
 from shopflow.pipeline.engine import CameraEngine, DetectFn
 from shopflow.pipeline.sources import Frame, open_source
+from shopflow.services.demo import sample_video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 LINES = (
     CountingLine("vertical", (0.40, 0.98), (0.40, 0.28)),
     CountingLine("horizontal", (0.30, 0.50), (1.00, 0.50)),

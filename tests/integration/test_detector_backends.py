@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from shopflow.domain.people import Detections
+from shopflow.services.demo import sample_video
 from shopflow.vision.backends import Backend, backend_model, int8_model_path
 from shopflow.vision.detector import Image, YoloOnnxDetector
 from shopflow.vision.model_cache import ensure_derived_model, manifest_path, read_manifest
@@ -19,7 +20,7 @@ from shopflow.vision.quantize import RECIPE
 
 pytestmark = pytest.mark.video
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 # Tolerance against fp32, for every person fp32 sees at 0.6 or more: the backend keeps a box within IoU 0.7 of it
 # scored 0.3 or more (so the tracker keeps following that person), and for at least 90 % of them the score is
 # within 0.15 of fp32's. Measured on these frames at 640: median IoU 0.96, median score difference 0.02, one

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 import cv2
 import pytest
 
 from shopflow.domain.people import TrackedPerson
+from shopflow.services.demo import sample_video
 from shopflow.vision.uniform import Uniform, UniformError, uniform_from_box, uniform_from_json, wears
 from tests.sample_video import sample_frame
 
-SAMPLE = Path(__file__).resolve().parents[2] / "src" / "shopflow" / "assets" / "vtest.avi"
+SAMPLE = sample_video()
 # On frame 670 (see tests/e2e/vtest_ground_truth.md): BJ in a light-blue jacket; K all in black; BL (blonde
 # woman) in a long black coat on the grass.
 BJ = (565.0, 264.0, 598.0, 371.0)

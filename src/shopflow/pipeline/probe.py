@@ -15,7 +15,7 @@ import logging
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -23,10 +23,12 @@ import numpy as np
 
 from shopflow.pipeline.sources import SourceError, SourceKind, SourceSpec, open_source, parse_source_spec
 from shopflow.pipeline.sources.spec import url_host_port
+from shopflow.vision.orientation import upright
 
 log = logging.getLogger(__name__)
 
 PREVIEW_MAX_WIDTH = 640
+_JPEG_QUALITY = [int(cv2.IMWRITE_JPEG_QUALITY), 80]
 MAX_PARALLEL_PROBES = 4
 # The child's own start (Python, numpy, OpenCV) takes a fraction of a second, more on a busy machine.
 _START_SECONDS = 5.0
@@ -145,7 +147,7 @@ def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
     if width > PREVIEW_MAX_WIDTH:
         size = (PREVIEW_MAX_WIDTH, max(1, round(height * PREVIEW_MAX_WIDTH / width)))
         preview = np.asarray(cv2.resize(preview, size, interpolation=cv2.INTER_AREA), dtype=np.uint8)
-    ok, buffer = cv2.imencode(".jpg", preview, [int(cv2.IMWRITE_JPEG_QUALITY), 80])
+    ok, buffer = cv2.imencode(".jpg", preview, _JPEG_QUALITY)
     jpeg = buffer.tobytes() if ok else None
     return ProbeResult(
         True,
@@ -156,6 +158,21 @@ def probe_here(source: str, *, timeout_seconds: float = 5.0) -> ProbeResult:
         code="probe_ok",
         params={"size": f"{width}x{height}"},
     )
+
+
+def turned(result: ProbeResult, rotation: int) -> ProbeResult:
+    """The verdict with its picture turned `rotation` degrees clockwise, as the camera's worker will see it (its
+    pictures are turned as they are decoded): the picture lines and zones are drawn on."""
+    if rotation == 0 or result.jpeg is None:
+        return result
+    image = cv2.imdecode(np.frombuffer(result.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        return result
+    ok, buffer = cv2.imencode(".jpg", upright(np.asarray(image, dtype=np.uint8), rotation), _JPEG_QUALITY)
+    if not ok:
+        return result
+    width, height = (result.height, result.width) if rotation in (90, 270) else (result.width, result.height)
+    return replace(result, width=width, height=height, jpeg=buffer.tobytes())
 
 
 def _child_main() -> None:

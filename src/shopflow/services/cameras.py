@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS
+from shopflow.domain.cameras import DEFAULT_SAMPLE_FPS, check_rotation
 from shopflow.domain.geometry import GeometryError, check_geometry_counts
 from shopflow.domain.problems import InputError
-from shopflow.domain.urls import REDACTED
-from shopflow.pipeline.probe import ProbeResult, probe_source
+from shopflow.domain.urls import REDACTED, redact_url
+from shopflow.pipeline.probe import ProbeResult, probe_source, turned
 from shopflow.pipeline.sources import SourceError, SourceKind, parse_source_spec
 from shopflow.services.access import Caller, Permission, require_camera, require_store, visible_stores
 from shopflow.services.source_policy import SourcePolicy, SourcePolicyError
@@ -227,21 +227,28 @@ class CameraService:
             CameraRepository(session).delete(camera_id)
         self._after_change()
 
-    def test_connection(self, source: str | None = None, camera_id: int | None = None) -> ProbeResult:
+    def test_connection(
+        self, source: str | None = None, camera_id: int | None = None, rotation: int | None = None
+    ) -> ProbeResult:
         """Open a source once (blocks for seconds: call it off the event loop). With `camera_id`, no source or
         the saved one as shown (redacted) opens the saved full URL, credentials included. An unreachable, refused
-        or malformed source is a verdict (ok=False), not an error; the saved source is held to the policy too."""
+        or malformed source is a verdict (ok=False), not an error; the saved source is held to the policy too.
+
+        The picture is turned by `rotation`; None: by the saved camera's rotation (none for a new source)."""
         # Opening a source reaches into the store's network: only those who may change cameras may do it.
         self._caller.require(Permission.MANAGE)
+        saved_rotation = 0
         if camera_id is not None:
             # The session closes before the probe: a slow camera must not hold a database transaction open.
             with self._database.read_session() as session:
                 require_camera(session, self._caller, camera_id, Permission.MANAGE)
                 cameras = CameraRepository(session)
-                if source is None or source.strip() == cameras.get(camera_id).source_url:
-                    source = cameras.get_source(camera_id).source_url
+                saved = cameras.get_source(camera_id)
+                saved_rotation = saved.rotation
+                if source is None or source.strip() == redact_url(saved.source_url):
+                    source = saved.source_url
         try:
             checked = self.check_source(source or "")
         except CameraInputError as error:
             return ProbeResult.failed(error)
-        return probe_source(checked)
+        return turned(probe_source(checked), saved_rotation if rotation is None else check_rotation(rotation))

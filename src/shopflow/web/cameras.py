@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from shopflow.pipeline.probe import ProbeResult
+from shopflow.pipeline.probe import ProbeResult, turned
 from shopflow.services.cameras import CameraService
 from shopflow.services.context import ServerContext
 from shopflow.services.source_policy import SourcePolicy
-from shopflow.vision.orientation import upright
 from shopflow.web.auth import require_caller
 
 
@@ -41,15 +40,11 @@ def snapshot_of(result: ProbeResult, rotation: int = 0) -> Snapshot | None:
     """The test picture turned `rotation` degrees clockwise, as the camera's worker will see it."""
     if not result.ok or result.jpeg is None:
         return None
-    image = cv2.imdecode(np.frombuffer(result.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
+    shown = turned(result, rotation)
+    if shown.jpeg is None:
+        return None
+    image = cv2.imdecode(np.frombuffer(shown.jpeg, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         return None
-    jpeg = result.jpeg
-    if rotation:
-        image = upright(np.asarray(image, dtype=np.uint8), rotation)
-        ok, buffer = cv2.imencode(".jpg", image, [int(cv2.IMWRITE_JPEG_QUALITY), 80])
-        if not ok:
-            return None
-        jpeg = buffer.tobytes()
     height, width = image.shape[:2]
-    return Snapshot(jpeg, int(width), int(height))
+    return Snapshot(shown.jpeg, int(width), int(height))

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import cv2
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -176,6 +178,29 @@ def test_testing_a_saved_camera_returns_its_first_frame(client: TestClient) -> N
     assert (verdict["ok"], verdict["width"], verdict["height"]) == (True, 768, 576)
     assert "connected" in verdict["message"]
     assert base64.b64decode(verdict["snapshot_jpeg_base64"])[:3] == b"\xff\xd8\xff"  # a JPEG
+
+
+def picture_size(verdict: dict[str, Any]) -> tuple[int, int]:
+    """(width, height) of the verdict's picture, read from the JPEG itself."""
+    data = np.frombuffer(base64.b64decode(verdict["snapshot_jpeg_base64"]), dtype=np.uint8)
+    height, width = cv2.imdecode(data, cv2.IMREAD_COLOR).shape[:2]
+    return int(width), int(height)
+
+
+def test_a_test_picture_is_turned_as_the_camera_will_see_it(client: TestClient) -> None:
+    (demo,) = client.get("/api/cameras").json()
+    assert client.patch(f"/api/cameras/{demo['id']}", json={"rotation": 90}).status_code == 200
+    saved = client.post(f"/api/cameras/{demo['id']}/test-connection").json()
+    assert (saved["ok"], saved["width"], saved["height"]) == (True, 576, 768)
+    assert picture_size(saved) == (480, 640)  # the preview, at most 640 wide before the turn
+
+    before_saving = client.post(
+        "/api/cameras/test-connection", json={"source_url": str(sample_video()), "rotation": 270}
+    ).json()
+    assert (before_saving["width"], before_saving["height"], picture_size(before_saving)) == (576, 768, (480, 640))
+    refused = client.post("/api/cameras/test-connection", json={"source_url": str(sample_video()), "rotation": 45})
+    assert refused.status_code == 422
+    assert any(error["field"] == "rotation" for error in refused.json()["errors"])
 
 
 def test_an_unreachable_camera_is_a_verdict_not_an_error(db_url: str, tmp_path: Path) -> None:

@@ -74,7 +74,7 @@ def create_camera(body: CameraCreate, cameras: CameraServiceDep, runtime: Runtim
 @router.post("/test-connection", response_model=ConnectionTestOut)
 async def test_new_connection(body: ConnectionTestIn, cameras: CameraServiceDep) -> ConnectionTestOut:
     """Open a source once before saving it. An unreachable camera is a verdict (ok=false), not an error."""
-    return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, body.source_url))
+    return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, body.source_url, None, body.rotation))
 
 
 @router.get("/{camera_id}", response_model=CameraOut)
@@ -98,7 +98,8 @@ def delete_camera(camera_id: CameraIdPath, cameras: CameraServiceDep) -> Respons
 
 @router.post("/{camera_id}/test-connection", response_model=ConnectionTestOut)
 async def test_connection(camera_id: CameraIdPath, cameras: CameraServiceDep) -> ConnectionTestOut:
-    """Open the saved camera's source once. An unreachable camera is a verdict (ok=false), not an error."""
+    """Open the saved camera's source once, its picture turned by the camera's rotation. An unreachable camera is a
+    verdict (ok=false), not an error."""
     return _probe_out(await anyio.to_thread.run_sync(cameras.test_connection, None, camera_id))
 
 

@@ -266,6 +266,7 @@ class ConnectionTestIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     source_url: PlainText = Field(examples=["rtsp://admin:password@192.168.1.20:554/stream1"])
+    rotation: Rotation = Field(0, description="degrees clockwise to turn the picture, as the camera will have it")
 
     @field_validator("source_url")
     @classmethod

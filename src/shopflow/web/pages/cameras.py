@@ -225,7 +225,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
     staff = staff_rules.StaffRulesEditor(camera)
-    # The last test's picture as the camera sent it, and the turn it is shown with: a new turn needs no new test.
+    # The last test's picture as the camera sent it, and the turn it is shown with.
     tested: list[ProbeResult] = []
     shown = [camera.rotation if camera else 0]
 
@@ -248,8 +248,9 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
     async def test() -> None:
         test_button.props("loading")
         try:
+            # The picture as the camera sends it: the editor turns it itself, so a new turn needs no new test.
             result = await asyncio.to_thread(
-                cameras.test_connection, str(source.value or ""), camera.id if camera else None
+                cameras.test_connection, str(source.value or ""), camera.id if camera else None, 0
             )
         finally:
             test_button.props(remove="loading")

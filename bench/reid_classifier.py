@@ -87,9 +87,10 @@ def segments(frames: Frames, whole_tracks: bool = False) -> list[dict[int, Segme
 
     The tracker swaps ids now and then when two people cross, or when it revives a lost track on someone else,
     so a whole track is not one person for sure. A stretch ends when the person's box touches another (IoU > 0)
-    or the track goes missing for a frame; within a stretch the id cannot have passed to anyone else, so each
-    stretch is one person and two stretches in the same frame are two people. With `whole_tracks` every track
-    is one stretch (and people touching others are kept), as this bench labelled pairs before."""
+    or the track goes missing for a frame. Within a stretch the id could pass to someone else only if two people
+    traded places between two frames without their boxes ever touching, so a stretch is taken as one person (the
+    lowest-scoring ones were checked on contact sheets) and two stretches in the same frame as two people. With
+    `whole_tracks` every track is one stretch (people touching others included), as this bench labelled before."""
     if whole_tracks:
         return [{p.track_id: (p.track_id, 1) for p in people} for people in frames]
     counter: dict[int, int] = {}
@@ -290,6 +291,13 @@ def report_current(scores: Scores, tracks: Sequence[int]) -> None:
     print()
 
 
+def versus(f1: np.ndarray, first: np.ndarray) -> str:
+    """In how many splits a variant's held-out F1 beats, equals or trails the first row's (the same splits): the
+    splits share their pairs, so the counts say more about consistency than the means do."""
+    better, worse = int((f1 > first + 1e-9).sum()), int((f1 < first - 1e-9).sum())
+    return f"{better} / {len(f1) - better - worse} / {worse}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fps", type=float, default=5.0)
@@ -327,9 +335,11 @@ def main() -> None:
     )
     print(
         "| variant | threshold: median (range) | held-out P mean | R mean | F1 mean | P worst | F1 worst "
-        "| false merges | missed | same light P / R | AUC | hardest negatives (same light) | ms/frame |"
+        "| false merges | missed | same light P / R | AUC | hardest negatives (same light) | ms/frame "
+        "| F1 vs the first row: splits better / equal / worse |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    first_f1 = np.array(rows[0][2].held_out)[:, 2]
     for variant, scores, summary, ms, tracks in rows:
         held = np.array(summary.held_out)
         same = np.array(summary.same_light).mean(axis=0)
@@ -340,7 +350,7 @@ def main() -> None:
             f"| {held[:, 2].mean():.1%} | {held[:, 0].min():.1%} | {held[:, 2].min():.1%} "
             f"| {summary.false_merges}/{summary.negatives} | {summary.missed}/{summary.positives} "
             f"| {same[0]:.1%} / {same[1]:.1%} | {auc(*scores.pick(set(tracks), conditions)):.3f} "
-            f"| {', '.join(f'{s:.3f}' for s in hardest)} | {ms:.2f} |",
+            f"| {', '.join(f'{s:.3f}' for s in hardest)} | {ms:.2f} | {versus(held[:, 2], first_f1)} |",
             flush=True,
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from nicegui import events, ui
+from nicegui import ui
 
 from shopflow.domain.cameras import ROTATIONS, check_rotation
 from shopflow.domain.geometry import GeometryError
@@ -182,6 +182,34 @@ def _list_page() -> None:
 # --- the editor -----------------------------------------------------------------------------------------------
 
 
+class _TestPicture:
+    """The last connection test's picture as the camera sent it, shown turned by the chosen rotation on both
+    editors; a new turn turns what is drawn with it and needs no new test."""
+
+    def __init__(
+        self, rotation: int, waiting: ui.label, editor: GeometryEditor, staff: staff_rules.StaffRulesEditor
+    ) -> None:
+        self.rotation = rotation
+        self.result: ProbeResult | None = None
+        self._waiting, self._editor, self._staff = waiting, editor, staff
+
+    def show(self, result: ProbeResult) -> None:
+        self.result = result
+        snapshot = snapshot_of(result, self.rotation)
+        if snapshot is not None:
+            self._waiting.set_visibility(False)
+            self._editor.show_snapshot(snapshot)
+            self._staff.show_snapshot(snapshot)
+
+    def turn_to(self, rotation: int) -> None:
+        turn = (rotation - self.rotation) % 360
+        self.rotation = rotation
+        self._editor.turn(turn)
+        self._staff.turn(turn)
+        if self.result is not None:
+            self.show(self.result)
+
+
 async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | None) -> None:
     cameras = camera_service(runtime())
     with ui.card().classes("w-full gap-3"):
@@ -225,25 +253,8 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
         waiting = ui.label(t("test_first")).classes("text-sm text-slate-700")
         editor = GeometryEditor(camera.lines if camera else (), camera.zones if camera else ())
     staff = staff_rules.StaffRulesEditor(camera)
-    # The last test's picture as the camera sent it, and the turn it is shown with.
-    tested: list[ProbeResult] = []
-    shown = [camera.rotation if camera else 0]
-
-    def show_picture() -> None:
-        snapshot = snapshot_of(tested[-1], shown[0]) if tested else None
-        if snapshot is not None:
-            waiting.set_visibility(False)
-            editor.show_snapshot(snapshot)
-            staff.show_snapshot(snapshot)
-
-    def turn(event: events.ValueChangeEventArguments[Any]) -> None:
-        degrees = (int(event.value or 0) - shown[0]) % 360
-        shown[0] = int(event.value or 0)
-        editor.turn(degrees)
-        staff.turn(degrees)
-        show_picture()
-
-    rotation.on_value_change(turn)
+    picture = _TestPicture(camera.rotation if camera else 0, waiting, editor, staff)
+    rotation.on_value_change(lambda event: picture.turn_to(int(event.value or 0)))
 
     async def test() -> None:
         test_button.props("loading")
@@ -260,8 +271,7 @@ async def _editor(user: UserRecord, store: StoreRecord, camera: CameraRecord | N
                 banner(t("connection_ok", message=_verdict(result)), kind="info").mark("connection-ok")
             else:
                 banner(t("connection_failed", message=_verdict(result)), kind="error").mark("connection-failed")
-        tested[:] = [result]
-        show_picture()
+        picture.show(result)
 
     test_button.on_click(test)
 

@@ -148,6 +148,12 @@ def test_a_number_for_a_day_or_a_time_is_422(client: TestClient, path: str, para
     assert "ISO 8601" in refused(client.get(path, params=real_ids(client, params)), field)
 
 
+@pytest.mark.parametrize("action", ["\x00", "sign_in\x00", "a\nb"])
+def test_a_control_character_in_the_audit_actions_filter_is_422(client: TestClient, action: str) -> None:
+    # Found by the schema fuzzer: a NUL reached PostgreSQL, which refuses it in a text parameter (a 500).
+    assert "control characters" in refused(client.get("/api/audit", params={"action": action}), "action")
+
+
 def test_days_and_times_written_out_still_work_on_the_audit_log(client: TestClient) -> None:
     # Reading the employee list is audited and changes nothing the other tests of this module's server see.
     assert client.get(f"/api/stores/{demo_store(client)}/employees").status_code == 200

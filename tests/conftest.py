@@ -86,17 +86,6 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.pop("COLUMNS", None)
 
 
-# Video tests that analyse inside a `shopflow serve` process: its camera threads yield the CPU to everything else
-# (pipeline/priority.py), so beside two busy workers they crawl (a full-clip run took 230-270 s instead of about
-# 60). Run last in the video unit, they mostly run once the other workers have finished.
-YIELDING_VIDEO_TESTS = ("tests/e2e/test_server_matches_cli.py",)
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    # A stable sort: everything else keeps its order, so the files' order (and the video unit's place) is unchanged.
-    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] in YIELDING_VIDEO_TESTS)
-
-
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:
     return VideoOnOneWorker(config, log) if config.getvalue("dist") == "loadfile" else None
 

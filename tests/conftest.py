@@ -84,6 +84,11 @@ def pytest_configure(config: pytest.Config) -> None:
     # The CLI tests set the terminal's width with COLUMNS for the command they run; rich fixes a console's width
     # for good when COLUMNS is already set as it is made, and xdist's workers start with COLUMNS=80.
     os.environ.pop("COLUMNS", None)
+    # A store's server lowers its camera threads so that people using the dashboard come first. Here the other
+    # test workers, not a person, compete for the two cores, and a server's lowered cameras (in this process or
+    # a `shopflow serve` it starts) would starve behind them: a clip took four times as long. Equal priority
+    # keeps the suite's time honest; tests/integration/test_camera_priority.py checks the lowering itself.
+    os.environ.setdefault("CAMERA_NICENESS", "0")
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Producer) -> LoadScopeScheduling | None:

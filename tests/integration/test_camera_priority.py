@@ -8,7 +8,9 @@ import threading
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from shopflow.config.settings import Settings
 from shopflow.pipeline.priority import CAMERA_NICENESS, lower_this_thread, made_in_background
 from shopflow.pipeline.supervisor import CameraSupervisor
 from shopflow.vision.detector import YoloOnnxDetector
@@ -77,3 +79,36 @@ def test_the_shared_detector_and_onnxruntimes_threads_run_below_the_server() -> 
         assert niceness(threading.get_native_id()) == main
     finally:
         supervisor.stop()
+
+
+def test_the_camera_niceness_setting_reaches_every_camera_thread(tmp_path: Path) -> None:
+    """CAMERA_NICENESS (a counting-only PC wants 0, a busy one more than 10) is what the supervisor's threads get."""
+    main = niceness(threading.get_native_id())
+    wanted = max(main, CAMERA_NICENESS) + 3
+    before = threads_of_this_process()
+
+    def load(imgsz: int) -> YoloOnnxDetector:
+        return YoloOnnxDetector(resolve_model("yolo11n"), imgsz=imgsz, threads=2)
+
+    supervisor = CameraSupervisor(load, NoSink(), lambda *_: None, niceness=wanted)
+    supervisor.preload(320)
+    try:
+        started = threads_of_this_process() - before
+        assert len(started) >= 2, started
+        assert {tid: niceness(tid) for tid in started} == dict.fromkeys(started, wanted)
+        assert niceness(threading.get_native_id()) == main
+    finally:
+        supervisor.stop()
+
+
+def test_the_setting_defaults_to_the_lowered_priority_and_refuses_what_linux_does_not_have(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CAMERA_NICENESS", raising=False)
+    assert Settings(_env_file=None, data_dir=tmp_path).camera_niceness == CAMERA_NICENESS  # type: ignore[call-arg]
+    monkeypatch.setenv("CAMERA_NICENESS", "0")
+    assert Settings(_env_file=None, data_dir=tmp_path).camera_niceness == 0  # type: ignore[call-arg]
+    for wrong in ("20", "-1", "low"):
+        monkeypatch.setenv("CAMERA_NICENESS", wrong)
+        with pytest.raises(ValidationError, match="camera_niceness"):
+            Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]

@@ -89,6 +89,9 @@ class Settings(BaseSettings):
     yolo_confidence: float = Field(0.5, gt=0.0, lt=1.0)
     yolo_imgsz: int = DEFAULT_IMGSZ  # checked by _input_size
     yolo_threads: int = Field(2, ge=1, le=64)
+    # The Linux niceness of the camera threads (pipeline/priority.py): 10 lets the dashboard and the API answer
+    # first on a busy PC; 0 gives the cameras an equal share, for a PC that does nothing but count.
+    camera_niceness: int = Field(10, ge=0, le=19)
     # Which arithmetic runs the model: `onnx-fp32` (the file as shipped) or `onnx-int8` (a QDQ copy built once
     # from it, calibrated on the bundled sample, cached in DATA_DIR/models). docs/benchmarks.md says which is
     # faster on which CPU; the default is the one that is faster here and counts the same.

@@ -10,7 +10,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 
 from shopflow.domain.people import Detections
-from shopflow.pipeline.priority import lower_this_thread
+from shopflow.pipeline.priority import CAMERA_NICENESS, lower_this_thread
 from shopflow.vision.detector import Image, YoloOnnxDetector, input_shape
 
 log = logging.getLogger(__name__)
@@ -29,8 +29,16 @@ class SharedDetector:
     whether or not other cameras share the model (no extra padding changes its boxes).
     """
 
-    def __init__(self, detector: YoloOnnxDetector, *, max_batch: int = 8, max_wait_seconds: float = 0.01) -> None:
+    def __init__(
+        self,
+        detector: YoloOnnxDetector,
+        *,
+        max_batch: int = 8,
+        max_wait_seconds: float = 0.01,
+        niceness: int = CAMERA_NICENESS,
+    ) -> None:
         self.detector = detector
+        self._niceness = niceness
         self.max_batch = max_batch
         self.max_wait_seconds = max_wait_seconds
         self._pending: list[_Request] = []
@@ -75,7 +83,7 @@ class SharedDetector:
             return batch
 
     def _run(self) -> None:
-        lower_this_thread()
+        lower_this_thread(self._niceness)
         while True:
             batch = self._take_batch()
             if not batch:

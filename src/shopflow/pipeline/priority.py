@@ -22,6 +22,7 @@ from typing import TypeVar
 log = logging.getLogger(__name__)
 
 # Niceness 10 gives a thread about a tenth of the CPU share of a niceness-0 thread when both want to run.
+# The CAMERA_NICENESS setting changes it: 0 on a PC that does nothing but count, where nothing else should win.
 CAMERA_NICENESS = 10
 
 T = TypeVar("T")
@@ -38,14 +39,14 @@ def lower_this_thread(niceness: int = CAMERA_NICENESS) -> None:
         log.debug("could not lower the priority of thread %s: %s", threading.current_thread().name, error)
 
 
-def made_in_background(make: Callable[[], T], name: str = "background-loader") -> T:
+def made_in_background(make: Callable[[], T], name: str = "background-loader", niceness: int = CAMERA_NICENESS) -> T:
     """`make()` called on a new thread of camera priority, for objects whose own threads are started as they are
     made (onnxruntime starts a session's thread pool in its constructor). Errors reach the caller."""
     result: list[T] = []
     failure: list[BaseException] = []
 
     def run() -> None:
-        lower_this_thread()
+        lower_this_thread(niceness)
         try:
             result.append(make())
         except BaseException as error:  # handed to the caller, who decides

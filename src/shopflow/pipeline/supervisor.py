@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from shopflow.pipeline.batching import SharedDetector
 from shopflow.pipeline.camera import CameraSpec, StatusListener
 from shopflow.pipeline.engine import EngineSettings
-from shopflow.pipeline.priority import made_in_background
+from shopflow.pipeline.priority import CAMERA_NICENESS, made_in_background
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.worker import CameraWorker, FrameListener
 from shopflow.vision.detector import YoloOnnxDetector
@@ -32,8 +32,10 @@ class CameraSupervisor:
         settings: EngineSettings | None = None,
         on_frame: FrameListener | None = None,
         face_embedder: Callable[[], FaceEmbedder] | None = None,
+        niceness: int = CAMERA_NICENESS,
     ) -> None:
         self._face_embedder = face_embedder
+        self._niceness = niceness
         self._detector_factory = detector_factory
         self._sink = sink
         self._listener = listener
@@ -56,8 +58,10 @@ class CameraSupervisor:
         shared = self._detectors.get(imgsz)
         if shared is None:
             # Loaded on a thread of camera priority: the model's own threads are started as it loads.
-            detector = made_in_background(lambda: self._detector_factory(imgsz), name="detector-loader")
-            shared = self._detectors[imgsz] = SharedDetector(detector)
+            detector = made_in_background(
+                lambda: self._detector_factory(imgsz), name="detector-loader", niceness=self._niceness
+            )
+            shared = self._detectors[imgsz] = SharedDetector(detector, niceness=self._niceness)
         return shared
 
     def sync(self, specs: Iterable[CameraSpec]) -> None:
@@ -80,6 +84,7 @@ class CameraSupervisor:
                         settings=self._settings,
                         on_frame=self._on_frame,
                         face_embedder=self._face_embedder,
+                        niceness=self._niceness,
                     )
                     self._workers[camera_id] = worker
                     worker.start()

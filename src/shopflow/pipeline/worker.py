@@ -16,7 +16,7 @@ from shopflow.pipeline.batching import SharedDetector
 from shopflow.pipeline.camera import CameraReport, CameraSpec, StatusListener
 from shopflow.pipeline.engine import CameraEngine, EngineSettings, FrameResult
 from shopflow.pipeline.live_frames import NewestFrameReader
-from shopflow.pipeline.priority import lower_this_thread
+from shopflow.pipeline.priority import CAMERA_NICENESS, lower_this_thread
 from shopflow.pipeline.sink import EventSink
 from shopflow.pipeline.sources import CONNECTING, OFFLINE, Frame, FrameSource, SourceError, open_source
 from shopflow.pipeline.staff import staff_config
@@ -42,8 +42,10 @@ class CameraWorker:
         settings: EngineSettings | None = None,
         on_frame: FrameListener | None = None,
         face_embedder: Callable[[], FaceEmbedder] | None = None,
+        niceness: int = CAMERA_NICENESS,
     ) -> None:
         self.spec = spec
+        self._niceness = niceness
         self._detector = detector
         self._sink = sink
         self._listener = listener
@@ -100,7 +102,7 @@ class CameraWorker:
             self._report(self._state, reason)
 
     def _run(self) -> None:
-        lower_this_thread()  # the camera's frame reader, started from here, inherits it
+        lower_this_thread(self._niceness)  # the camera's frame reader, started from here, inherits it
         self._detector.register()
         try:
             self._loop()

@@ -143,6 +143,7 @@ class ServerRuntime:
                 settings=engine,
                 on_frame=self.hub.on_frame,
                 face_embedder=self.face_embedder,
+                niceness=self.settings.camera_niceness,
             )
             self.resync()
             self._resyncer = threading.Thread(target=self._resync_now_and_then, name="camera-resync", daemon=True)

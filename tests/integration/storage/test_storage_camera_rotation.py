@@ -1,17 +1,26 @@
-"""A camera's rotation is stored, checked, and carries its lines and zones along when it changes (both dialects)."""
+"""A camera's rotation is stored, checked, and carries its lines, zones and stored heatmaps along when it changes
+(both dialects)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import numpy as np
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from shopflow.domain.geometry import turn_point
 from shopflow.domain.problems import InputError
+from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import InsideSide, LineConfig, ZoneConfig
-from shopflow.storage.repositories import CameraRepository
+from shopflow.storage.repositories import CameraRepository, HeatmapRepository
+from shopflow.storage.rollup_records import HeatmapGrid
+from shopflow.storage.writer import EventWriter
+from shopflow.vision.orientation import upright
 
-from .factories import BACK_DOOR, DOOR, SHELF, store_with_cameras
+from .factories import BACK_DOOR, DOOR, SHELF, T0, minutes, store_with_cameras
 
 COUNTER = ZoneConfig("counter", ((0.6, 0.6), (0.9, 0.6), (0.9, 0.9)))
 
@@ -81,3 +90,71 @@ def test_the_database_itself_refuses_a_turn_that_is_not_a_quarter(database: Data
     _store, (camera,) = store_with_cameras(database)
     with pytest.raises(IntegrityError), database.engine.begin() as connection:
         connection.execute(text("UPDATE cameras SET rotation = 45 WHERE id = :id"), {"id": camera.id})
+
+
+def _heat(database: Database, camera_id: int, key: str, at_minutes: float, grid: np.ndarray) -> None:
+    rows, columns = grid.shape
+    tally = HeatmapTally(
+        at=0.0, columns=columns, rows=rows, cells=tuple(grid.ravel()), frame_width=640, frame_height=480
+    )
+    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
+        sink.write(camera_id, [StampedEvent(tally, T0 + minutes(at_minutes), key)])
+
+
+def _grids(database: Database, camera_id: int) -> list[HeatmapGrid]:
+    with database.session() as session:
+        return HeatmapRepository(session).grids(camera_id, T0, T0 + timedelta(hours=3))
+
+
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_a_turn_carries_the_stored_heatmap_so_past_heat_stays_on_its_spot(database: Database, rotation: int) -> None:
+    _store, (camera, other) = store_with_cameras(database, cameras=2)
+    grid = np.zeros((2, 3))
+    grid[0, 2] = 5.0  # top right: someone stood there for 5 s
+    grid[1, 0] = 1.0
+    _heat(database, camera.id, "a", 1, grid)
+    _heat(database, camera.id, "b", 70, grid * 2)  # a second hour
+    _heat(database, other.id, "c", 1, grid)
+
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, rotation=rotation)
+    (turned,) = _grids(database, camera.id)
+
+    quarter = rotation in (90, 270)
+    assert (turned.columns, turned.rows) == ((2, 3) if quarter else (3, 2))
+    assert (turned.frame_width, turned.frame_height) == ((480, 640) if quarter else (640, 480))
+    assert turned.hours == 2
+    # Each cell's heat lands where the picture's turn puts the centre of that cell.
+    for (row, column), heat in np.ndenumerate(grid * 3):
+        x, y = turn_point(((column + 0.5) / 3, (row + 0.5) / 2), rotation)
+        assert turned.cells[int(y * turned.rows), int(x * turned.columns)] == heat
+    # And the same as the picture turned upright by the camera's own code.
+    painted = np.repeat((grid * 3).astype(np.uint8)[:, :, None], 3, axis=2)
+    np.testing.assert_array_equal(turned.cells, upright(painted, rotation)[:, :, 0])
+
+    (untouched,) = _grids(database, other.id)
+    np.testing.assert_array_equal(untouched.cells, grid)
+
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, rotation=0)
+    (back,) = _grids(database, camera.id)
+    np.testing.assert_array_equal(back.cells, grid * 3)
+    assert (back.columns, back.rows, back.frame_width, back.frame_height) == (3, 2, 640, 480)
+
+
+def test_heat_of_both_sides_of_a_turn_within_an_hour_adds_up(database: Database) -> None:
+    _store, (camera,) = store_with_cameras(database)
+    grid = np.arange(6, dtype=float).reshape(2, 3)
+    _heat(database, camera.id, "before", 1, grid)
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, rotation=90)
+    turned_grid = np.rot90(grid, k=-1)
+    # Measured on the turned picture: a 2 x 3 grid, in the same hour as the heat turned with the camera.
+    tally = HeatmapTally(at=0.0, columns=2, rows=3, cells=tuple(turned_grid.ravel()), frame_width=480, frame_height=640)
+    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
+        sink.write(camera.id, [StampedEvent(tally, T0 + minutes(20), "after")])
+    with database.session() as session:
+        CameraRepository(session).update(camera.id, rotation=0)  # turned back: both hours' heat on one grid
+    (back,) = _grids(database, camera.id)
+    assert (back.columns, back.rows) == (3, 2)
+    np.testing.assert_array_equal(back.cells, grid * 2)

@@ -24,6 +24,7 @@ from shopflow.storage.columns import require_utc
 from shopflow.storage.errors import NotFoundError
 from shopflow.storage.models import CameraRow, StoreRow
 from shopflow.storage.records import CameraRecord, CameraSource, LineConfig, ZoneConfig, check_unique_names
+from shopflow.storage.repositories.heatmaps import HeatmapRepository
 from shopflow.storage.repositories.rollups import RollupRepository
 
 
@@ -243,8 +244,9 @@ class CameraRepository:
         """Change the given fields; None leaves a field as it is. Disabling sets the status to `disabled`,
         enabling a disabled camera sets it to `offline` until the pipeline reports otherwise.
 
-        A new rotation turns the lines and zones not given in the same call (staff zones too) with the picture, so
-        each stays on its spot of the floor; lines and zones given with it are taken as drawn on the new picture."""
+        A new rotation turns the lines and zones not given in the same call (staff zones too) and the stored
+        heatmaps with the picture, so each stays on its spot of the floor; lines and zones given with it are taken
+        as drawn on the new picture."""
         row = self._row(camera_id)
         _check_sampling(sample_fps, imgsz)
         if rotation is not None:
@@ -255,6 +257,7 @@ class CameraRepository:
                 zones = [zone.turned(turn) for zone in _stored_zones(row)] if zones is None else zones
                 row.staff_zones = [zone.turned(turn).to_json() for zone in _stored_staff_zones(row)]
                 row.rotation = rotation
+                HeatmapRepository(self._session).turn(camera_id, turn)
         if name is not None:
             row.name = _name(name)
         if source_url is not None:

@@ -78,6 +78,37 @@ class HeatmapRepository:
             self._accumulate(key, buckets[key], updated_at)
         return new
 
+    def turn(self, camera_id: int, degrees: int) -> int:
+        """Turn the camera's stored grids `degrees` clockwise with its picture (a new rotation), so past heat stays
+        on its spot of the floor, as the camera's lines and zones do; returns how many hourly rows were turned.
+
+        A row may land on the size of another row of its hour (a camera turned twice within an hour): the two are
+        added up, as `add` would have. Tallies still on their way from before the turn (at most the stamper's last
+        minute) arrive unturned."""
+        quarters = degrees // 90 % 4
+        if not quarters:
+            return 0
+        rows = list(
+            self._session.scalars(
+                select(HeatmapHourlyRow)
+                .where(HeatmapHourlyRow.camera_id == camera_id)
+                .order_by(HeatmapHourlyRow.hour_start, HeatmapHourlyRow.id)
+                .with_for_update()
+            )
+        )
+        turned: list[tuple[tuple[int, datetime, int, int], _Bucket, datetime]] = []
+        for row in rows:
+            # np.rot90 with a negative k turns clockwise, as the picture is turned (vision/orientation.py).
+            cells = np.rot90(decode_cells(row.cells, row.rows, row.columns), k=-quarters)
+            width, height = (row.frame_height, row.frame_width) if quarters % 2 else (row.frame_width, row.frame_height)
+            key = (camera_id, row.hour_start, cells.shape[1], cells.shape[0])
+            turned.append((key, _Bucket(np.ascontiguousarray(cells), width, height, row.updated_at), row.updated_at))
+            self._session.delete(row)
+        self._session.flush()
+        for key, bucket, updated_at in sorted(turned, key=lambda item: (item[0], item[2])):
+            self._accumulate(key, bucket, updated_at)
+        return len(rows)
+
     def _insert_keys(self, tallies: Sequence[NewHeatmapTally]) -> list[NewHeatmapTally]:
         unique: dict[tuple[int, str], NewHeatmapTally] = {}
         for tally in tallies:

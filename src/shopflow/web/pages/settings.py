@@ -323,8 +323,9 @@ async def _keys_tab(store: StoreRecord, user: UserRecord) -> None:
 
                     ui.button(t("copy"), icon="content_copy", on_click=copy).props("no-caps").mark("copy-key")
                     ui.button(t("close"), on_click=dialog.close).props("flat no-caps")
-            dialog.open()
+            # The list first: the new key's row (and its revoke button) is there when the dialog shows.
             await show()
+            dialog.open()
 
         ui.button(t("create_key"), icon="key", on_click=add).props("no-caps").mark("create-key")
 

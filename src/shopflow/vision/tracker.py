@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from shopflow.domain.people import Detections, TrackedPerson
 from shopflow.vision import kalman
@@ -101,6 +100,10 @@ def _assign(iou: F64, min_iou: float) -> tuple[list[tuple[int, int]], list[int],
     if rows == 0 or cols == 0:
         return [], list(range(rows)), list(range(cols))
     cost = np.where(iou >= min_iou, 1.0 - iou, _NO_MATCH)
+    # Imported here: scipy.optimize loads all of its solvers (0.9 s), which every CLI command paid at start,
+    # `--help` and a wrong argument included. After the first frame this is a lookup in sys.modules.
+    from scipy.optimize import linear_sum_assignment
+
     row_idx, col_idx = linear_sum_assignment(cost)
     matches = [(int(r), int(c)) for r, c in zip(row_idx, col_idx, strict=True) if iou[r, c] >= min_iou]
     matched_rows = {r for r, _ in matches}

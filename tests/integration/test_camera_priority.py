@@ -62,43 +62,40 @@ class NoSink:
         raise AssertionError("no camera runs in this test")
 
 
-def test_the_shared_detector_and_onnxruntimes_threads_run_below_the_server() -> None:
-    main = niceness(threading.get_native_id())
+def _started_by_preload(**options: int) -> tuple[int, dict[int, int]]:
+    """The calling thread's niceness, and that of each thread a supervisor starts as it loads a detector."""
+    main = niceness_of_this_thread()
     before = threads_of_this_process()
 
     def load(imgsz: int) -> YoloOnnxDetector:
         return YoloOnnxDetector(resolve_model("yolo11n"), imgsz=imgsz, threads=2)
 
-    supervisor = CameraSupervisor(load, NoSink(), lambda *_: None)
+    supervisor = CameraSupervisor(load, NoSink(), lambda *_: None, **options)
     supervisor.preload(320)
     try:
         started = threads_of_this_process() - before
         # The batching thread, and onnxruntime's pool of threads - 1 for the session (the caller is the other).
         assert len(started) >= 2, started
-        assert {tid: niceness(tid) for tid in started} == dict.fromkeys(started, max(main, CAMERA_NICENESS))
-        assert niceness(threading.get_native_id()) == main
+        assert niceness_of_this_thread() == main
+        return main, {tid: niceness(tid) for tid in started}
     finally:
         supervisor.stop()
 
 
-def test_the_camera_niceness_setting_reaches_every_camera_thread(tmp_path: Path) -> None:
+def niceness_of_this_thread() -> int:
+    return niceness(threading.get_native_id())
+
+
+def test_the_shared_detector_and_onnxruntimes_threads_run_below_the_server() -> None:
+    main, started = _started_by_preload()
+    assert started == dict.fromkeys(started, max(main, CAMERA_NICENESS))
+
+
+def test_the_camera_niceness_setting_reaches_every_camera_thread() -> None:
     """CAMERA_NICENESS (a counting-only PC wants 0, a busy one more than 10) is what the supervisor's threads get."""
-    main = niceness(threading.get_native_id())
-    wanted = max(main, CAMERA_NICENESS) + 3
-    before = threads_of_this_process()
-
-    def load(imgsz: int) -> YoloOnnxDetector:
-        return YoloOnnxDetector(resolve_model("yolo11n"), imgsz=imgsz, threads=2)
-
-    supervisor = CameraSupervisor(load, NoSink(), lambda *_: None, niceness=wanted)
-    supervisor.preload(320)
-    try:
-        started = threads_of_this_process() - before
-        assert len(started) >= 2, started
-        assert {tid: niceness(tid) for tid in started} == dict.fromkeys(started, wanted)
-        assert niceness(threading.get_native_id()) == main
-    finally:
-        supervisor.stop()
+    wanted = max(niceness_of_this_thread(), CAMERA_NICENESS) + 3
+    _main, started = _started_by_preload(niceness=wanted)
+    assert started == dict.fromkeys(started, wanted)
 
 
 def test_the_setting_defaults_to_the_lowered_priority_and_refuses_what_linux_does_not_have(

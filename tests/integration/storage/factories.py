@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 from shopflow.domain.events import CountSnapshot, Crossing, Direction, Visit, ZoneEntry
 from shopflow.domain.people import PersonKind
-from shopflow.domain.stamped import PartyTally, StampedEvent
+from shopflow.domain.stamped import HeatmapTally, PartyTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import CameraRecord, InsideSide, LineConfig, StoreRecord, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, StoreRepository
+from shopflow.storage.writer import EventWriter
 
 T0 = datetime(2024, 3, 10, 12, 0, tzinfo=UTC)
 DOOR = LineConfig("door", (0.1, 0.5), (0.9, 0.5), InsideSide.POSITIVE)  # `in` = entering the store
@@ -74,3 +75,22 @@ def zone_entry(key: str, at: datetime) -> StampedEvent:
 
 def minutes(n: float) -> timedelta:
     return timedelta(minutes=n)
+
+
+def heatmap(
+    key: str,
+    at_minutes: float,
+    cells: list[float],
+    columns: int = 2,
+    rows: int = 2,
+    width: int = 640,
+    height: int = 480,
+) -> StampedEvent:
+    event = HeatmapTally(at=0.0, columns=columns, rows=rows, cells=tuple(cells), frame_width=width, frame_height=height)
+    return StampedEvent(event, T0 + minutes(at_minutes), key)
+
+
+def write(database: Database, camera_id: int, events: list[StampedEvent]) -> None:
+    """`events` through the event writer, stored by the time it returns."""
+    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
+        sink.write(camera_id, events)

@@ -12,15 +12,13 @@ from sqlalchemy.exc import IntegrityError
 
 from shopflow.domain.geometry import turn_point
 from shopflow.domain.problems import InputError
-from shopflow.domain.stamped import HeatmapTally, StampedEvent
 from shopflow.storage.db import Database
 from shopflow.storage.records import InsideSide, LineConfig, ZoneConfig
 from shopflow.storage.repositories import CameraRepository, HeatmapRepository
 from shopflow.storage.rollup_records import HeatmapGrid
-from shopflow.storage.writer import EventWriter
 from shopflow.vision.orientation import upright
 
-from .factories import BACK_DOOR, DOOR, SHELF, T0, minutes, store_with_cameras
+from .factories import BACK_DOOR, DOOR, SHELF, T0, heatmap, store_with_cameras, write
 
 COUNTER = ZoneConfig("counter", ((0.6, 0.6), (0.9, 0.6), (0.9, 0.9)))
 
@@ -92,15 +90,6 @@ def test_the_database_itself_refuses_a_turn_that_is_not_a_quarter(database: Data
         connection.execute(text("UPDATE cameras SET rotation = 45 WHERE id = :id"), {"id": camera.id})
 
 
-def _heat(database: Database, camera_id: int, key: str, at_minutes: float, grid: np.ndarray) -> None:
-    rows, columns = grid.shape
-    tally = HeatmapTally(
-        at=0.0, columns=columns, rows=rows, cells=tuple(grid.ravel()), frame_width=640, frame_height=480
-    )
-    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
-        sink.write(camera_id, [StampedEvent(tally, T0 + minutes(at_minutes), key)])
-
-
 def _grids(database: Database, camera_id: int) -> list[HeatmapGrid]:
     with database.session() as session:
         return HeatmapRepository(session).grids(camera_id, T0, T0 + timedelta(hours=3))
@@ -112,9 +101,10 @@ def test_a_turn_carries_the_stored_heatmap_so_past_heat_stays_on_its_spot(databa
     grid = np.zeros((2, 3))
     grid[0, 2] = 5.0  # top right: someone stood there for 5 s
     grid[1, 0] = 1.0
-    _heat(database, camera.id, "a", 1, grid)
-    _heat(database, camera.id, "b", 70, grid * 2)  # a second hour
-    _heat(database, other.id, "c", 1, grid)
+    write(
+        database, camera.id, [heatmap("a", 1, list(grid.ravel()), 3, 2), heatmap("b", 70, list(grid.ravel() * 2), 3, 2)]
+    )
+    write(database, other.id, [heatmap("c", 1, list(grid.ravel()), 3, 2)])
 
     with database.session() as session:
         CameraRepository(session).update(camera.id, rotation=rotation)
@@ -145,14 +135,12 @@ def test_a_turn_carries_the_stored_heatmap_so_past_heat_stays_on_its_spot(databa
 def test_heat_of_both_sides_of_a_turn_within_an_hour_adds_up(database: Database) -> None:
     _store, (camera,) = store_with_cameras(database)
     grid = np.arange(6, dtype=float).reshape(2, 3)
-    _heat(database, camera.id, "before", 1, grid)
+    write(database, camera.id, [heatmap("before", 1, list(grid.ravel()), 3, 2)])
     with database.session() as session:
         CameraRepository(session).update(camera.id, rotation=90)
     turned_grid = np.rot90(grid, k=-1)
     # Measured on the turned picture: a 2 x 3 grid, in the same hour as the heat turned with the camera.
-    tally = HeatmapTally(at=0.0, columns=2, rows=3, cells=tuple(turned_grid.ravel()), frame_width=480, frame_height=640)
-    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
-        sink.write(camera.id, [StampedEvent(tally, T0 + minutes(20), "after")])
+    write(database, camera.id, [heatmap("after", 20, list(turned_grid.ravel()), 2, 3, width=480, height=640)])
     with database.session() as session:
         CameraRepository(session).update(camera.id, rotation=0)  # turned back: both hours' heat on one grid
     (back,) = _grids(database, camera.id)

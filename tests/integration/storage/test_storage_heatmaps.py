@@ -7,41 +7,23 @@ from datetime import timedelta
 import numpy as np
 import pytest
 
-from shopflow.domain.stamped import HeatmapTally, StampedEvent
+from shopflow.domain.stamped import HeatmapTally
 from shopflow.storage.db import Database
 from shopflow.storage.event_records import NewHeatmapTally
 from shopflow.storage.repositories import CameraRepository, HeatmapRepository
 from shopflow.storage.repositories.heatmaps import decode_cells, encode_cells
 from shopflow.storage.writer import EventWriter
 
-from .factories import T0, minutes, store_with_cameras
-
-
-def heatmap(
-    key: str,
-    at_minutes: float,
-    cells: list[float],
-    columns: int = 2,
-    rows: int = 2,
-    width: int = 640,
-    height: int = 480,
-) -> StampedEvent:
-    event = HeatmapTally(at=0.0, columns=columns, rows=rows, cells=tuple(cells), frame_width=width, frame_height=height)
-    return StampedEvent(event, T0 + minutes(at_minutes), key)
-
-
-def _write(database: Database, camera_id: int, events: list[StampedEvent]) -> None:
-    with EventWriter(database, flush_seconds=0.02, close_timeout_seconds=10.0) as sink:
-        sink.write(camera_id, events)
+from .factories import T0, heatmap, minutes, store_with_cameras, write
 
 
 def test_tallies_add_up_per_hour_and_a_replay_adds_nothing(database: Database) -> None:
     _store, (camera,) = store_with_cameras(database)
     first_hour = [heatmap("h1", 1, [1.0, 0.0, 0.5, 0.0]), heatmap("h2", 2, [1.0, 2.0, 0.0, 0.0])]
     second_hour = [heatmap("h3", 61, [0.0, 0.0, 0.0, 4.0], width=1280, height=720)]
-    _write(database, camera.id, first_hour)
-    _write(database, camera.id, [*second_hour, heatmap("h4", 3, [0.25, 0.0, 0.0, 0.0])])  # the hour gets a third
-    _write(database, camera.id, [*first_hour, *second_hour])  # replayed after a restart: stored already
+    write(database, camera.id, first_hour)
+    write(database, camera.id, [*second_hour, heatmap("h4", 3, [0.25, 0.0, 0.0, 0.0])])  # the hour gets a third
+    write(database, camera.id, [*first_hour, *second_hour])  # replayed after a restart: stored already
 
     with database.session() as session:
         repository = HeatmapRepository(session)
@@ -60,7 +42,7 @@ def test_tallies_add_up_per_hour_and_a_replay_adds_nothing(database: Database) -
 
 def test_each_grid_size_is_kept_apart(database: Database) -> None:
     _store, (camera,) = store_with_cameras(database)
-    _write(
+    write(
         database,
         camera.id,
         [heatmap("small", 1, [1.0, 1.0, 1.0, 1.0]), heatmap("wide", 2, [3.0, 0.0, 0.0], columns=3, rows=1)],
@@ -72,8 +54,8 @@ def test_each_grid_size_is_kept_apart(database: Database) -> None:
 
 def test_two_cameras_do_not_mix_and_deleting_a_camera_deletes_its_heatmaps(database: Database) -> None:
     _store, (kept, deleted) = store_with_cameras(database, cameras=2)
-    _write(database, kept.id, [heatmap("same key", 1, [1.0, 0.0, 0.0, 0.0])])
-    _write(database, deleted.id, [heatmap("same key", 1, [0.0, 5.0, 0.0, 0.0])])  # keys are per camera
+    write(database, kept.id, [heatmap("same key", 1, [1.0, 0.0, 0.0, 0.0])])
+    write(database, deleted.id, [heatmap("same key", 1, [0.0, 5.0, 0.0, 0.0])])  # keys are per camera
     with database.session() as session:
         CameraRepository(session).delete(deleted.id)
     with database.session() as session:

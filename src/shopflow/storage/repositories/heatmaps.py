@@ -96,17 +96,18 @@ class HeatmapRepository:
                 .with_for_update()
             )
         )
-        turned: list[tuple[tuple[int, datetime, int, int], _Bucket, datetime]] = []
+        turned: list[tuple[tuple[int, datetime, int, int], _Bucket]] = []
         for row in rows:
             # np.rot90 with a negative k turns clockwise, as the picture is turned (vision/orientation.py).
             cells = np.rot90(decode_cells(row.cells, row.rows, row.columns), k=-quarters)
             width, height = (row.frame_height, row.frame_width) if quarters % 2 else (row.frame_width, row.frame_height)
             key = (camera_id, row.hour_start, cells.shape[1], cells.shape[0])
-            turned.append((key, _Bucket(np.ascontiguousarray(cells), width, height, row.updated_at), row.updated_at))
+            turned.append((key, _Bucket(np.ascontiguousarray(cells), width, height, row.updated_at)))
             self._session.delete(row)
         self._session.flush()
-        for key, bucket, updated_at in sorted(turned, key=lambda item: (item[0], item[2])):
-            self._accumulate(key, bucket, updated_at)
+        # The bucket's time is the row's last update: kept, and the later of two rows that meet wins.
+        for key, bucket in sorted(turned, key=lambda item: (item[0], item[1].at)):
+            self._accumulate(key, bucket, bucket.at)
         return len(rows)
 
     def _insert_keys(self, tallies: Sequence[NewHeatmapTally]) -> list[NewHeatmapTally]:

@@ -6,6 +6,10 @@ different people scores above the threshold with some small probability p; a new
 merged with one of them with about 1 - (1 - p)^K. On the sample clip this checks the model against the stretches
 (bench/reid_classifier.py) that were in view together with others, who are different people for certain.
 
+The second table adds the stature test (analysis/stature.py): a pair is also refused when the two were seen at
+the same depths and their boxes there differ in height by more than the tolerance. The camera's line of height
+against depth is fitted on the whole clip first here (the product learns it as it goes).
+
     .venv/bin/python bench/reid_crowd.py [--thresholds 0.93,0.94,0.95,0.96]
 """
 
@@ -16,10 +20,35 @@ from pathlib import Path
 
 import numpy as np
 
-from reid_classifier import MIN_VIEWS, SAME, Segment, describe_all, score
-from reid_tracks import tracked_frames
+from reid_classifier import MIN_VIEWS, SAME, Segment, clear_people, describe_all, score, segments
+from reid_tracks import Frames, tracked_frames
 from reid_variants import VARIANTS
+from shopflow.analysis.stature import Heights, StatureModel
 from shopflow.domain.people import Descriptor
+
+FRAME_SIZE = (768, 576)  # the sample's
+
+
+def heights(frames: Frames) -> tuple[StatureModel, dict[Segment, Heights], dict[Segment, tuple[Heights, Heights]]]:
+    """The camera's line, every stretch's heights by depth, and each stretch's halves (as its descriptor's
+    halves: the same clear views, split at the middle)."""
+    model = StatureModel(FRAME_SIZE[1])
+    stretches = segments(frames)
+    seen: dict[Segment, list[tuple[float, float]]] = {}
+    for index, chosen in enumerate(clear_people(frames, FRAME_SIZE)):
+        for i in chosen:
+            person = frames[index][i]
+            if person.track_id in stretches[index]:
+                seen.setdefault(stretches[index][person.track_id], []).append((person.y2, person.y2 - person.y1))
+    whole: dict[Segment, Heights] = {}
+    halves: dict[Segment, tuple[Heights, Heights]] = {}
+    for stretch, views in seen.items():
+        whole[stretch], first, second = Heights(), Heights(), Heights()
+        for i, view in enumerate(views):
+            model.add(whole[stretch], *view)
+            model.record(first if i < len(views) // 2 else second, *view)
+        halves[stretch] = (first, second)
+    return model, whole, halves
 
 
 def main() -> None:
@@ -29,39 +58,63 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=None, help="default: /tmp/shopflow-reid-tracks-<fps>fps.json")
     args = parser.parse_args()
     cache = args.cache or Path(f"/tmp/shopflow-reid-tracks-{args.fps:g}fps.json")
+    thresholds = [float(t) for t in args.thresholds.split(",")]
     product = VARIANTS[0]
-    views, _, together = describe_all(tracked_frames(args.fps, cache), args.fps, [product])
+    frames = tracked_frames(args.fps, cache)
+    views, _, together = describe_all(frames, args.fps, [product])
     whole: dict[Segment, Descriptor] = {
         stretch: np.mean(seen, axis=0) for stretch, seen in views[0][SAME].items() if len(seen) >= MIN_VIEWS
     }
-    others: dict[Segment, set[Segment]] = {stretch: set() for stretch in whole}
-    for a, b in together:
-        if a in whole and b in whole:
-            others[a].add(b)
-            others[b].add(a)
-    pairs = [product.similarity(whole[a], whole[b]) for a, b in together if a in whole and b in whole]
-    crowded = [stretch for stretch in whole if others[stretch]]
-    mean_others = float(np.mean([len(others[stretch]) for stretch in crowded]))
-    print(f"{len(pairs)} pairs of different people; {len(crowded)} stretches, each with {mean_others:.1f} others")
+    pairs = {(a, b): product.similarity(whole[a], whole[b]) for a, b in together if a in whole and b in whole}
     # The cost of a higher threshold: returns of the same person (a stretch's two halves) no longer recognised.
-    positives, _ = score(product, views[0], together).pick({stretch[0] for stretch in whole})
+    returns = {stretch: by[SAME][0] for stretch, by in score(product, views[0], together).positive.items()}
+    crowd_table(thresholds, pairs, returns)
+
+    model, by_depth, halves = heights(frames)
+    tolerance = model.settings.same_person_tolerance
+    judged = {pair: model.difference(by_depth[pair[0]], by_depth[pair[1]]) for pair in pairs}
+    known = [d for d in judged.values() if d is not None]
+    print(
+        f"\nStature: {len(known)} of {len(judged)} pairs of different people seen at shared depths, "
+        f"{sum(d > tolerance for d in known)} of them more than {tolerance:.0%} apart in height"
+    )
+    own = {stretch: model.difference(*halves[stretch]) for stretch in returns}
+    own_known = [d for d in own.values() if d is not None]
+    print(
+        f"One person's two halves: {len(own_known)} of {len(own)} seen at shared depths, "
+        f"{sum(d > tolerance for d in own_known)} of them more than {tolerance:.0%} apart\n"
+    )
+    print("With the stature test (a pair it sets apart no longer matches at any threshold):\n")
+    crowd_table(
+        thresholds,
+        {pair: 0.0 if (d := judged[pair]) is not None and d > tolerance else s for pair, s in pairs.items()},
+        {stretch: 0.0 if (d := own[stretch]) is not None and d > tolerance else s for stretch, s in returns.items()},
+    )
+
+
+def crowd_table(
+    thresholds: list[float], pairs: dict[tuple[Segment, Segment], float], returns: dict[Segment, float]
+) -> None:
+    """Per threshold: returns recognised, p, and the stretches fooled by one of the others in view with them."""
+    others: dict[Segment, list[float]] = {}
+    for (a, b), similarity in pairs.items():
+        others.setdefault(a, []).append(similarity)
+        others.setdefault(b, []).append(similarity)
+    mean_others = float(np.mean([len(scores) for scores in others.values()]))
+    print(f"{len(pairs)} pairs of different people; {len(others)} stretches, each with {mean_others:.1f} others\n")
     print(
         "| threshold | returns recognised | p (one pair) | stretches with a lookalike among their others "
         "| model at that K | K = 10 | K = 50 |"
     )
     print("|---|---|---|---|---|---|---|")
-    for threshold in (float(t) for t in args.thresholds.split(",")):
-        p = float(np.mean([score >= threshold for score in pairs]))
-        fooled = sum(
-            max(product.similarity(whole[stretch], whole[other]) for other in others[stretch]) >= threshold
-            for stretch in crowded
-        )
-        recall = float(np.mean([s >= threshold for s in positives]))
-        model = float(np.mean([1 - (1 - p) ** len(others[stretch]) for stretch in crowded]))
+    for threshold in thresholds:
+        p = float(np.mean([similarity >= threshold for similarity in pairs.values()]))
+        fooled = sum(max(scores) >= threshold for scores in others.values())
+        recall = float(np.mean([similarity >= threshold for similarity in returns.values()]))
+        model = float(np.mean([1 - (1 - p) ** len(scores) for scores in others.values()]))
         print(
-            f"| {threshold:.2f} | {recall:.1%} | {p:.1%} | {fooled}/{len(crowded)} ({fooled / len(crowded):.1%}) "
-            f"| {model:.1%} "
-            f"| {1 - (1 - p) ** 10:.0%} | {1 - (1 - p) ** 50:.0%} |"
+            f"| {threshold:.2f} | {recall:.1%} | {p:.1%} | {fooled}/{len(others)} ({fooled / len(others):.1%}) "
+            f"| {model:.1%} | {1 - (1 - p) ** 10:.0%} | {1 - (1 - p) ** 50:.0%} |"
         )
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pytest
 
 from shopflow.analysis.visitors import VisitorCounter, VisitorSettings, similarity
-from shopflow.domain.people import PersonKind
+from shopflow.domain.people import PersonKind, TrackedPerson
 
 from .tracks import frames, person, stay, walk
 
@@ -137,3 +138,49 @@ def test_a_visitor_decided_staff_after_being_counted_is_withdrawn_once_and_not_r
         counter.update([person(6, 10, 10)], 90.0 + 0.2 * step, {6: BLUE} if step >= 2 else None)
     assert counter.customers == 1
     assert counter.take_arrivals() == [90.0]
+
+
+def standing(track_id: int, feet_y: float, stature: float) -> TrackedPerson:
+    """A person on a camera over a flat floor (horizon 60 px above the picture): taller boxes further down."""
+    height = stature * 0.25 * (feet_y + 60.0)
+    return TrackedPerson(track_id, 300.0, feet_y - height, 300.0 + 0.41 * height, feet_y, 0.9)
+
+
+def walk_through(counter: VisitorCounter, track_id: int, start: float, stature: float, jitter: float = 0.0) -> None:
+    """Down the picture and back up in the same dark clothes, 12 s at 5 frames/s, then gone."""
+    path = [*range(150, 550, 16), *range(550, 150, -16)]
+    for step, feet_y in enumerate(path):
+        wobble = 1.0 + jitter * math.sin(1.7 * step)
+        counter.update([standing(track_id, feet_y, stature * wobble)], start + step / 5, {track_id: RED})
+    counter.forget([track_id])
+
+
+@pytest.mark.parametrize(
+    ("statures", "frame_height", "expected_visitors"),
+    [
+        # Heights of 1.50, 1.65, 1.80 and 1.97 m: each 9 % or more from the others.
+        pytest.param((1.0, 1.1, 1.2, 1.31), 576, 4, id="strangers of clearly different heights"),
+        pytest.param((1.0, 1.02, 0.99, 1.01), 576, 1, id="one person coming back three times"),
+        pytest.param((1.0, 1.1, 1.2, 1.31), None, 1, id="frame height unknown: colour alone decides"),
+    ],
+)
+def test_people_in_the_same_clothes_are_told_apart_by_height(
+    statures: tuple[float, ...], frame_height: int | None, expected_visitors: int
+) -> None:
+    counter = VisitorCounter(frame_height=frame_height)
+    for number, stature in enumerate(statures):
+        walk_through(counter, number + 1, number * 60.0, stature, jitter=0.04)
+    assert counter.customers == expected_visitors
+    assert counter.returning == len(statures) - expected_visitors
+
+
+def test_heights_are_compared_only_where_the_camera_shows_them() -> None:
+    """Boxes that do not grow down the picture (a camera looking straight down): the same clothes are one
+    visitor, as before, whatever the boxes' sizes."""
+    counter = VisitorCounter(frame_height=576)
+    for number, size in enumerate((60.0, 90.0, 120.0)):
+        for step, feet_y in enumerate(range(150, 550, 8)):
+            box = TrackedPerson(number + 1, 300.0, feet_y - size, 340.0, feet_y, 0.9)
+            counter.update([box], number * 60.0 + step / 5, {number + 1: RED})
+        counter.forget([number + 1])
+    assert counter.customers == 1

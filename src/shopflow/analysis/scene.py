@@ -58,7 +58,7 @@ class SceneAnalyzer:
         self.lines = [LineCounter(line, frame_width, frame_height, self.settings.lines) for line in lines]
         self.zones = [ZoneMonitor(zone, frame_width, frame_height, self.settings.zones) for zone in zones]
         self.groups = GroupTracker(self.settings.groups)
-        self.visitors = VisitorCounter(self.settings.visitors)
+        self.visitors = VisitorCounter(self.settings.visitors, frame_height)
         self.heatmap = Heatmap(self.settings.heatmap_columns, self.settings.heatmap_rows)
         self.peak_people = 0
         self._last_seen: dict[int, float] = {}

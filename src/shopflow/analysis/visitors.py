@@ -1,14 +1,16 @@
 """Unique visitors: distinct people the camera saw long enough to be sure they were real, recognising those
-who leave the view and come back by their clothing colours (a descriptor kept in memory for a while only)."""
+who leave the view and come back by their clothing colours (a descriptor kept in memory for a while only), with
+their height where the camera shows it to tell apart strangers in the same clothes (analysis/stature.py)."""
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from shopflow.analysis.stature import Heights, StatureModel, StatureSettings
 from shopflow.domain.people import Descriptor, PersonKind, TrackedPerson
 
 
@@ -26,6 +28,9 @@ class VisitorSettings:
     # many clear views are in. Settling in view gives figures sooner but judges on less: on the sample clip at
     # 5 fps, 3 views gave 17 unique visitors for its 12 people.
     decide_after_views: int | None = None
+    # Two people in the same clothes are told apart by how tall they are, where the camera's view allows it
+    # (analysis/stature.py).
+    stature: StatureSettings = field(default_factory=StatureSettings)
 
 
 def similarity(a: Descriptor, b: Descriptor) -> float:
@@ -44,6 +49,7 @@ class _Sighting:
     # Settled once: a new visitor (True), a returning one (False), or not yet (None).
     new_visitor: bool | None = None
     claimed: bool = False  # recognised in someone who came back: not to be remembered as departed
+    heights: Heights = field(default_factory=Heights)  # of the clear views, by depth
 
     def descriptor(self) -> Descriptor | None:
         return None if self.colours is None else (self.colours / self.samples).astype(np.float32)
@@ -53,6 +59,7 @@ class _Sighting:
 class _Departed:
     last_at: float
     colours: Descriptor
+    heights: Heights
 
 
 class VisitorCounter:
@@ -62,10 +69,12 @@ class VisitorCounter:
     frames. A person whose colours match someone who left earlier is that visitor returning, not a new one.
     """
 
-    def __init__(self, settings: VisitorSettings | None = None) -> None:
+    def __init__(self, settings: VisitorSettings | None = None, frame_height: int | None = None) -> None:
+        """`frame_height`: the picture's, in pixels; without it people are told apart by colour alone."""
         self.settings = settings or VisitorSettings()
         self._live: dict[int, _Sighting] = {}
         self._departed: deque[_Departed] = deque(maxlen=self.settings.remember_at_most)
+        self._stature = None if frame_height is None else StatureModel(frame_height, self.settings.stature)
         self._customers = 0  # new visitors settled so far, in view or gone
         self._withdrawn = 0  # of those, the ones decided to be staff afterwards
         self._finished_employees = 0
@@ -87,6 +96,9 @@ class VisitorCounter:
             if descriptor is not None:
                 sighting.colours = descriptor.copy() if sighting.colours is None else sighting.colours + descriptor
                 sighting.samples += 1
+                # Only clear views: a box cut by the frame or by someone in front is not the person's height.
+                if self._stature is not None:
+                    self._stature.add(sighting.heights, person.y2, person.y2 - person.y1)
             if (
                 sighting.new_visitor is None
                 and sighting.kind is PersonKind.CUSTOMER
@@ -118,9 +130,12 @@ class VisitorCounter:
             if colours is None or candidate.last_at >= sighting.first_at:
                 continue
             score = similarity(descriptor, colours)
-            if score >= best:
+            if score >= best and self._could_be_one(sighting.heights, candidate.heights):
                 best, match = score, candidate
         return match
+
+    def _could_be_one(self, a: Heights, b: Heights) -> bool:
+        return self._stature is None or self._stature.could_be_one(a, b)
 
     def forget(self, track_ids: Iterable[int]) -> set[int]:
         """Settle the people gone for good; returns those recognised as returning visitors."""
@@ -138,7 +153,7 @@ class VisitorCounter:
                 returning.add(track_id)
             descriptor = sighting.descriptor()
             if descriptor is not None and not sighting.claimed:
-                self._departed.append(_Departed(sighting.last_at, descriptor))
+                self._departed.append(_Departed(sighting.last_at, descriptor, sighting.heights))
         return returning
 
     def _settle(self, sighting: _Sighting) -> None:

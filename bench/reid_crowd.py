@@ -6,6 +6,10 @@ different people scores above the threshold with some small probability p; a new
 merged with one of them with about 1 - (1 - p)^K. On the sample clip this checks the model against the stretches
 (bench/reid_classifier.py) that were in view together with others, who are different people for certain.
 
+The third table is the product's rule for many remembered (analysis/lookalikes.py): the threshold for K
+remembered, learnt from this clip's pairs of strangers, the chance of a mistake it leaves, and the returns it
+still recognises.
+
 The second table adds the stature test (analysis/stature.py): a pair is also refused when the two were seen at
 the same depths and their boxes there differ in height by more than the tolerance. The camera's line of height
 against depth is fitted on the whole clip first here (the product learns it as it goes).
@@ -23,7 +27,9 @@ import numpy as np
 from reid_classifier import MIN_VIEWS, SAME, Segment, clear_people, describe_all, score, segments
 from reid_tracks import Frames, tracked_frames
 from reid_variants import VARIANTS
+from shopflow.analysis.lookalikes import Lookalikes
 from shopflow.analysis.stature import Heights, StatureModel
+from shopflow.analysis.visitors import VisitorSettings
 from shopflow.domain.people import Descriptor
 
 FRAME_SIZE = (768, 576)  # the sample's
@@ -85,11 +91,28 @@ def main() -> None:
         f"{sum(d > tolerance for d in own_known)} of them more than {tolerance:.0%} apart\n"
     )
     print("With the stature test (a pair it sets apart no longer matches at any threshold):\n")
-    crowd_table(
-        thresholds,
-        {pair: 0.0 if (d := judged[pair]) is not None and d > tolerance else s for pair, s in pairs.items()},
-        {stretch: 0.0 if (d := own[stretch]) is not None and d > tolerance else s for stretch, s in returns.items()},
-    )
+    kept = {pair: 0.0 if (d := judged[pair]) is not None and d > tolerance else s for pair, s in pairs.items()}
+    kept_returns = {
+        stretch: 0.0 if (d := own[stretch]) is not None and d > tolerance else s for stretch, s in returns.items()
+    }
+    crowd_table(thresholds, kept, kept_returns)
+    remembered_table(kept, kept_returns)
+
+
+def remembered_table(pairs: dict[tuple[Segment, Segment], float], returns: dict[Segment, float]) -> None:
+    """The threshold the product uses for K remembered, having learnt these pairs of strangers."""
+    lookalikes = Lookalikes()
+    for similarity in pairs.values():
+        lookalikes.add(similarity)
+    base = VisitorSettings().same_person_similarity
+    print("\nThe threshold raised for many remembered (stature test on):\n")
+    print("| remembered (K) | threshold | p (one pair) | a newcomer taken for someone else | returns recognised |")
+    print("|---|---|---|---|---|")
+    for remembered in (6, 10, 20, 50, 100, 500):
+        threshold = lookalikes.threshold(base, remembered)
+        p = float(np.mean([similarity >= threshold for similarity in pairs.values()]))
+        recall = float(np.mean([similarity >= threshold for similarity in returns.values()]))
+        print(f"| {remembered} | {threshold:.3f} | {p:.1%} | {1 - (1 - p) ** remembered:.0%} | {recall:.1%} |")
 
 
 def crowd_table(

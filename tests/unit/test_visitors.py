@@ -184,3 +184,53 @@ def test_heights_are_compared_only_where_the_camera_shows_them() -> None:
             counter.update([box], number * 60.0 + step / 5, {number + 1: RED})
         counter.forget([number + 1])
     assert counter.customers == 1
+
+
+def seen_together(
+    counter: VisitorCounter, first: int, second: int, start: float, dress: tuple[np.ndarray, ...]
+) -> None:
+    """Two people in view at once for 3 s: strangers for certain, whose likeness the counter learns."""
+    for step in range(15):
+        at = start + step * 0.2
+        counter.update([person(first, 10, 10), person(second, 90, 10)], at, {first: dress[0], second: dress[1]})
+    counter.forget([first, second])
+
+
+def dressed(*bins: int, weight: float = 8.0) -> np.ndarray:
+    """Clothes of 16 colour bins, mostly in the given ones: people who share no bin look nothing alike."""
+    weights = np.full(16, 0.2)
+    weights[list(bins)] = weight
+    return colours(*weights)
+
+
+@pytest.mark.parametrize(
+    ("remembered", "newcomer", "expected_returning"),
+    [
+        pytest.param(5, dressed(0, 1, weight=6.0), 1, id="few remembered: a lookalike matches, as measured"),
+        pytest.param(50, dressed(0, 1, weight=6.0), 0, id="fifty remembered: as alike as strangers here, a newcomer"),
+        pytest.param(50, dressed(0, 1), 1, id="fifty remembered: the very same clothes, the visitor back"),
+    ],
+)
+def test_the_more_people_remembered_the_more_alike_a_return_must_be(
+    remembered: int, newcomer: np.ndarray, expected_returning: int
+) -> None:
+    lookalike = dressed(0, 1, weight=6.0)
+    assert 0.95 < similarity(dressed(0, 1), lookalike) < 1.0
+    counter = VisitorCounter(VisitorSettings(remember_seconds=120.0))
+    # The camera learns how alike its strangers look: 2 pairs in 25 as alike as these two.
+    for pair in range(25):
+        dress = (dressed(0, 1), lookalike) if pair in (5, 17) else (dressed(0, 1), dressed(14, 15))
+        seen_together(counter, 2 * pair + 1, 2 * pair + 2, pair * 4.0, dress)
+    # Long after (those are forgotten), people in other clothes leave one by one, then one in these.
+    others = list(itertools.combinations(range(2, 14), 2))
+    start = 300.0
+    for number in range(remembered):
+        visit(counter, 100 + number, start + 2.0 * number, 1.2, dressed(*others[number]))
+    visit(counter, 999, start + 2.0 * remembered, 1.2, dressed(0, 1))
+    assert len(counter) == remembered + 1, "everyone since is remembered, nobody taken for another"
+    before = (counter.customers, counter.returning)
+    visit(counter, 1000, start + 2.0 * remembered + 10.0, 1.2, newcomer)
+    assert (counter.customers - before[0], counter.returning - before[1]) == (
+        1 - expected_returning,
+        expected_returning,
+    )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from shopflow.analysis.lookalikes import Lookalikes, LookalikeSettings
 from shopflow.analysis.stature import Heights, StatureModel, StatureSettings
 from shopflow.domain.people import Descriptor, PersonKind, TrackedPerson
 
@@ -31,6 +32,9 @@ class VisitorSettings:
     # Two people in the same clothes are told apart by how tall they are, where the camera's view allows it
     # (analysis/stature.py).
     stature: StatureSettings = field(default_factory=StatureSettings)
+    # With many remembered, the threshold rises to keep a newcomer's chance of being taken for one of them
+    # (analysis/lookalikes.py).
+    lookalikes: LookalikeSettings = field(default_factory=LookalikeSettings)
 
 
 def similarity(a: Descriptor, b: Descriptor) -> float:
@@ -75,6 +79,7 @@ class VisitorCounter:
         self._live: dict[int, _Sighting] = {}
         self._departed: deque[_Departed] = deque(maxlen=self.settings.remember_at_most)
         self._stature = None if frame_height is None else StatureModel(frame_height, self.settings.stature)
+        self._lookalikes = Lookalikes(self.settings.lookalikes)
         self._customers = 0  # new visitors settled so far, in view or gone
         self._withdrawn = 0  # of those, the ones decided to be staff afterwards
         self._finished_employees = 0
@@ -119,16 +124,21 @@ class VisitorCounter:
         descriptor = sighting.descriptor()
         if descriptor is None:
             return None
-        best, match = self.settings.same_person_similarity, None
-        candidates: list[tuple[_Departed | _Sighting, Descriptor | None]] = [(d, d.colours) for d in self._departed]
-        candidates += [
-            (other, other.descriptor())
-            for other in self._live.values()
-            if other is not sighting and not other.claimed and other.kind is PersonKind.CUSTOMER
+        earlier: list[tuple[_Departed | _Sighting, Descriptor]] = [
+            (departed, departed.colours) for departed in self._departed if departed.last_at < sighting.first_at
         ]
-        for candidate, colours in candidates:
-            if colours is None or candidate.last_at >= sighting.first_at:
-                continue
+        earlier += [
+            (other, colours)
+            for other in self._live.values()
+            if other is not sighting
+            and not other.claimed
+            and other.kind is PersonKind.CUSTOMER
+            and other.last_at < sighting.first_at
+            and (colours := other.descriptor()) is not None
+        ]
+        best = self._lookalikes.threshold(self.settings.same_person_similarity, len(earlier))
+        match: _Departed | _Sighting | None = None
+        for candidate, colours in earlier:
             score = similarity(descriptor, colours)
             if score >= best and self._could_be_one(sighting.heights, candidate.heights):
                 best, match = score, candidate
@@ -142,6 +152,8 @@ class VisitorCounter:
         returning: set[int] = set()
         for track_id in track_ids:
             sighting = self._live.pop(track_id, None)
+            if sighting is not None:
+                self._note_strangers(sighting)
             if sighting is None or not self._qualifies(sighting):
                 continue
             if sighting.new_visitor is None:
@@ -155,6 +167,18 @@ class VisitorCounter:
             if descriptor is not None and not sighting.claimed:
                 self._departed.append(_Departed(sighting.last_at, descriptor, sighting.heights))
         return returning
+
+    def _note_strangers(self, sighting: _Sighting) -> None:
+        """How alike this person looked to each one in view at the same time: different people for certain."""
+        descriptor = sighting.descriptor()
+        if descriptor is None:
+            return
+        for other in self._live.values():
+            colours = other.descriptor()
+            if colours is None or other.first_at > sighting.last_at or other.last_at < sighting.first_at:
+                continue
+            alike = self._could_be_one(sighting.heights, other.heights)
+            self._lookalikes.add(similarity(descriptor, colours) if alike else 0.0)
 
     def _settle(self, sighting: _Sighting) -> None:
         """Decide once whether this customer is a new visitor or one who came back."""

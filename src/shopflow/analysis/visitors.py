@@ -229,5 +229,15 @@ class VisitorCounter:
         )
         return self._finished_employees + live
 
+    @property
+    def tells_heights_apart(self) -> bool:
+        """Whether the stature test is in force: the camera shows people taller further down its picture."""
+        return self._stature is not None and self._stature.reliable
+
+    @property
+    def strangers_compared(self) -> int:
+        """Pairs of people in view together whose likeness is kept (analysis/lookalikes.py)."""
+        return len(self._lookalikes)
+
     def __len__(self) -> int:
         return len(self._live) + len(self._departed)

@@ -234,3 +234,19 @@ def test_the_more_people_remembered_the_more_alike_a_return_must_be(
         1 - expected_returning,
         expected_returning,
     )
+
+
+def test_a_glimpse_beside_someone_teaches_nothing_about_strangers() -> None:
+    """A box seen for a moment next to a person (a ghost, a second box on them) is not a stranger to learn from."""
+    counter = VisitorCounter()
+    for step in range(15):
+        at = step * 0.2
+        people = [person(1, 10, 10)] + ([person(2, 90, 10)] if step < 3 else [])
+        counter.update(people, at, {1: RED, 2: RED} if step < 3 else {1: RED})
+        if step == 3:
+            counter.forget([2])
+    counter.forget([1])
+    assert counter.strangers_compared == 0
+    # Two people in view together for long enough are.
+    seen_together(counter, 3, 4, 10.0, (RED, BLUE))
+    assert counter.strangers_compared == 1

@@ -171,11 +171,18 @@ class VisitorCounter:
     def _note_strangers(self, sighting: _Sighting) -> None:
         """How alike this person looked to each one in view at the same time: different people for certain."""
         descriptor = sighting.descriptor()
-        if descriptor is None:
+        # A box seen for less than the presence needed to count is as likely a ghost or a second box on someone
+        # as a person: it would teach that strangers look identical.
+        if descriptor is None or not self._qualifies(sighting):
             return
         for other in self._live.values():
             colours = other.descriptor()
-            if colours is None or other.first_at > sighting.last_at or other.last_at < sighting.first_at:
+            if (
+                colours is None
+                or not self._qualifies(other)
+                or other.first_at > sighting.last_at
+                or other.last_at < sighting.first_at
+            ):
                 continue
             alike = self._could_be_one(sighting.heights, other.heights)
             self._lookalikes.add(similarity(descriptor, colours) if alike else 0.0)

@@ -6,13 +6,13 @@ different people scores above the threshold with some small probability p; a new
 merged with one of them with about 1 - (1 - p)^K. On the sample clip this checks the model against the stretches
 (bench/reid_classifier.py) that were in view together with others, who are different people for certain.
 
-The third table is the product's rule for many remembered (analysis/lookalikes.py): the threshold for K
-remembered, learnt from this clip's pairs of strangers, the chance of a mistake it leaves, and the returns it
-still recognises.
-
 The second table adds the stature test (analysis/stature.py): a pair is also refused when the two were seen at
 the same depths and their boxes there differ in height by more than the tolerance. The camera's line of height
 against depth is fitted on the whole clip first here (the product learns it as it goes).
+
+The third table is the product's rule for many remembered (analysis/lookalikes.py): the threshold for K
+remembered, learnt from this clip's pairs of strangers, the chance of a mistake it leaves, and the returns it
+still recognises.
 
     .venv/bin/python bench/reid_crowd.py [--thresholds 0.93,0.94,0.95,0.96]
 """

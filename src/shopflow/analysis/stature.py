@@ -106,22 +106,23 @@ class StatureModel:
         slope = cov / var_y
         return slope, mean_h - slope * mean_y, cov * cov / (var_y * var_h)
 
+    def _trusted_line(self) -> tuple[float, float, float] | None:
+        """The line, when there are enough views, people look taller towards the bottom of the picture, and it
+        fits them; None otherwise."""
+        line = self._line()
+        if line is None or self._weight < self.settings.min_views or line[0] <= 0 or line[2] < self.settings.min_fit:
+            return None
+        return line
+
     @property
     def reliable(self) -> bool:
-        """Enough views, people looking taller towards the bottom of the picture, and a line that fits them."""
-        line = self._line()
-        return (
-            line is not None
-            and self._weight >= self.settings.min_views
-            and line[0] > 0
-            and line[2] >= self.settings.min_fit
-        )
+        return self._trusted_line() is not None
 
     def difference(self, a: Heights, b: Heights) -> float | None:
         """How much taller one person is than the other (log of the ratio), from the depths both were seen at;
         None when the camera's line is not reliable or they share too few views (colour alone decides)."""
-        line = self._line()
-        if line is None or not self.reliable:
+        line = self._trusted_line()
+        if line is None:
             return None
         slope, intercept, _ = line
         shared = (a.count > 0) & (b.count > 0)

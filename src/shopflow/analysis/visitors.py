@@ -176,13 +176,10 @@ class VisitorCounter:
         if descriptor is None or not self._qualifies(sighting):
             return
         for other in self._live.values():
+            if other.first_at > sighting.last_at or other.last_at < sighting.first_at or not self._qualifies(other):
+                continue
             colours = other.descriptor()
-            if (
-                colours is None
-                or not self._qualifies(other)
-                or other.first_at > sighting.last_at
-                or other.last_at < sighting.first_at
-            ):
+            if colours is None:
                 continue
             alike = self._could_be_one(sighting.heights, other.heights)
             self._lookalikes.add(similarity(descriptor, colours) if alike else 0.0)
